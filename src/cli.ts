@@ -1,0 +1,113 @@
+/**
+ * The `guichet` command. `serve` runs the gateway; the other commands read (and later edit)
+ * the store of a gateway, running or not, through the same config file. Exit codes: 0 ok,
+ * 1 runtime or config error, 2 usage error, 3 not found.
+ */
+import { parseArgs } from 'node:util';
+import { findDefaultConfigPath, loadConfigFile, parseConfig } from './config/load-config.js';
+
+import type { Config } from './config/config-schema.js';
+import { GuichetError, isGuichetError } from './guichet-error.js';
+import { startGateway } from './main.js';
+import { openDatabase } from './store/open-database.js';
+import { listSpool } from './store/spool-repo.js';
+import { isTicketStatus, ticketStatuses } from './tickets/ticket-status.js';
+import { spoolEntryView, ticketDetail, ticketList } from './tickets/ticket-view.js';
+import { printTable } from './print-table.js';
+
+const usage = `usage: guichet <command> [options]
+
+  serve [--config FILE]                 run the gateway (default config.json, else config.example.json)
+  tickets [--status S] [--json]         list tickets, oldest first
+  ticket show ID [--json]               one ticket with its messages
+  spool list [--state S] [--json]       accepted messages and what became of them
+
+Every command takes --config FILE. Status words: ${ticketStatuses.join(', ')}.`;
+
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    return await dispatch(argv);
+  } catch (error) {
+    if (isGuichetError(error)) {
+      console.error(`guichet: ${error.message}`);
+      return error.code === 'CLI_USAGE' ? 2 : error.code === 'CLI_NOT_FOUND' ? 3 : 1;
+    }
+    throw error;
+  }
+}
+
+async function dispatch(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      status: { type: 'string' },
+      state: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, sub, arg] = positionals;
+  if (values.help || !command) {
+    console.log(usage);
+    return values.help ? 0 : 2;
+  }
+  const config = readConfig(values.config);
+  if (command === 'serve') return serve(config);
+  const db = await openDatabase(config.dataDir);
+  try {
+    if (command === 'tickets') {
+      if (values.status && !isTicketStatus(values.status)) throw new GuichetError('CLI_USAGE', `unknown status "${values.status}"; use one of ${ticketStatuses.join(', ')}`);
+      const tickets = await ticketList(db, { status: values.status });
+      if (values.json) console.log(JSON.stringify(tickets, null, 2));
+      else printTable(tickets, ['id', 'status', 'requester', 'createdAt', 'subject']);
+      return 0;
+    }
+    if (command === 'ticket' && sub === 'show') {
+      const id = Number(arg);
+      if (!Number.isInteger(id) || id <= 0) throw new GuichetError('CLI_USAGE', 'usage: guichet ticket show ID');
+      const ticket = await ticketDetail(db, id);
+      if (!ticket) throw new GuichetError('CLI_NOT_FOUND', `no ticket #${id}`);
+      if (values.json) console.log(JSON.stringify(ticket, null, 2));
+      else printTicket(ticket);
+      return 0;
+    }
+    if (command === 'spool' && sub === 'list') {
+      const state = values.state as 'pending' | 'filed' | 'quarantined' | undefined;
+      const entries = (await listSpool(db, { state })).map(spoolEntryView);
+      if (values.json) console.log(JSON.stringify(entries, null, 2));
+      else printTable(entries, ['id', 'state', 'receivedAt', 'mailFrom', 'ticketId', 'reason']);
+      return 0;
+    }
+    throw new GuichetError('CLI_USAGE', `unknown command "${positionals.join(' ')}"\n${usage}`);
+  } finally {
+    await db.destroy();
+  }
+}
+
+function readConfig(path: string | undefined): Config {
+  const file = path ?? findDefaultConfigPath(process.cwd());
+  return file ? loadConfigFile(file) : parseConfig({});
+}
+
+async function serve(config: Config): Promise<number> {
+  const gateway = await startGateway(config);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await gateway.stop();
+  return 0;
+}
+
+function printTicket(ticket: NonNullable<Awaited<ReturnType<typeof ticketDetail>>>): void {
+  console.log(`#${ticket.id} [${ticket.status}] ${ticket.subject}`);
+  console.log(`requester ${ticket.requester}, mailbox ${ticket.mailbox}, created ${ticket.createdAt}, updated ${ticket.updatedAt}`);
+  for (const message of ticket.messages) {
+    console.log(`\n--- ${message.direction === 'in' ? '→' : '←'} ${message.createdAt} ${message.from} → ${message.to.join(', ')}`);
+    console.log(`Subject: ${message.subject}`);
+    console.log(message.text.trimEnd());
+  }
+}

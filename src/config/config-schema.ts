@@ -1,0 +1,67 @@
+/**
+ * The configuration schema: every key Guichet reads, its default and its meaning. The Config
+ * type is inferred from it, so code and validation cannot drift apart. Objects are strict: an
+ * unknown key is an error naming that key (a typo must not silently fall back to a default).
+ * Keys starting with "$" (such as "$doc") are documentation and are removed before validation.
+ */
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+const emailAddress = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, 'must be an email address such as support@example.org');
+
+const smtpSchema = z.strictObject({
+  host: z.string().default('127.0.0.1'),
+  port: port.default(2525),
+  /** Name announced in the banner and in our Message-IDs' right-hand side when no mailbox domain fits. */
+  hostname: z.string().default('localhost'),
+  maxMessageBytes: z.number().int().positive().default(25 * 1024 * 1024),
+  maxClients: z.number().int().positive().default(100),
+  maxRecipients: z.number().int().positive().default(20),
+  /** Idle time before a silent client is disconnected (RFC 5321 4.5.3.2 suggests minutes; we are stricter). */
+  idleTimeoutMs: z.number().int().positive().default(60_000),
+  tls: z
+    .strictObject({ key: z.string().min(1), cert: z.string().min(1) })
+    .optional()
+    .describe('paths to a PEM key and certificate; STARTTLS is offered only when set'),
+});
+
+const mailboxSchema = z.strictObject({
+  address: emailAddress,
+  queue: z.string().min(1).optional(),
+});
+
+const outboundSchema = z.strictObject({
+  from: emailAddress.optional(),
+  name: z.string().default('Support'),
+  smtp: z
+    .strictObject({
+      host: z.string().min(1),
+      port: port.default(25),
+      secure: z.boolean().default(false),
+      requireTLS: z.boolean().default(false),
+    })
+    .optional(),
+  maxAttempts: z.number().int().positive().default(12),
+  retryBaseMs: z.number().int().positive().default(30_000),
+});
+
+export const configSchema = z.strictObject({
+  dataDir: z.string().min(1).default('data'),
+  locale: z.enum(['en', 'fr']).default('en'),
+  /** HMAC secret for reply tokens and Message-IDs; generated into dataDir on first start when absent. */
+  secret: z.string().min(16, 'must be at least 16 characters').optional(),
+  smtp: smtpSchema.default(smtpSchema.parse({})),
+  mailboxes: z
+    .array(mailboxSchema)
+    .min(1, 'needs at least one mailbox such as { "address": "support@example.org" }')
+    .default([{ address: 'support@example.org' }]),
+  outbound: outboundSchema.default(outboundSchema.parse({})),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,79 @@
+/**
+ * Composition root: config → secret → store (migrated) → templates → spool writer and listener
+ * → spool and outbox workers. Returns a handle with the bound port and a stop() that closes
+ * the listener first (no new mail), then lets the workers finish their current item.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import type { Kysely } from 'kysely';
+import { pino, type Logger } from 'pino';
+import type { Config } from './config/config-schema.js';
+import { loadSecret } from './config/load-secret.js';
+import { createListener } from './smtp/create-listener.js';
+import { SpoolWriter } from './spool/spool-writer.js';
+import { SpoolWorker } from './spool/spool-worker.js';
+import { openDatabase } from './store/open-database.js';
+import type { Database } from './store/database-schema.js';
+import { FileMailer } from './notify/file-mailer.js';
+import { SmtpMailer } from './notify/smtp-mailer.js';
+import type { Mailer } from './notify/mailer.js';
+import { OutboxWorker } from './notify/outbox-worker.js';
+import { TemplateStore } from './notify/template-store.js';
+
+export const defaultTemplatesDir = fileURLToPath(new URL('../templates', import.meta.url));
+
+export interface Gateway {
+  smtpPort: number;
+  db: Kysely<Database>;
+  spoolWorker: SpoolWorker;
+  outboxWorker: OutboxWorker;
+  stop(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  logger?: Logger;
+  templatesDir?: string;
+  pollMs?: number;
+}
+
+export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'guichet' } });
+  const secret = loadSecret(config);
+  const db = await openDatabase(config.dataDir);
+  const templates = new TemplateStore(options.templatesDir ?? defaultTemplatesDir, config.locale);
+  const mailer: Mailer = config.outbound.smtp
+    ? new SmtpMailer(config.outbound.smtp, config.smtp.hostname)
+    : new FileMailer(join(config.dataDir, 'outbox'));
+  const outboxWorker = new OutboxWorker(db, mailer, logger, {
+    maxAttempts: config.outbound.maxAttempts,
+    retryBaseMs: config.outbound.retryBaseMs,
+    pollMs: options.pollMs,
+  });
+  const spoolWorker = new SpoolWorker({ db, config, secret, templates, logger }, () => outboxWorker.wake(), options.pollMs);
+  const spool = new SpoolWriter(db, config.dataDir, config.smtp.hostname, () => spoolWorker.wake());
+  await spoolWorker.start();
+  outboxWorker.start();
+  const server = createListener({ config, spool, logger });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.smtp.port, config.smtp.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const smtpPort = (server.server.address() as AddressInfo).port;
+  logger.info({ host: config.smtp.host, port: smtpPort, dataDir: config.dataDir, outbound: config.outbound.smtp ? 'relay' : 'files' }, 'guichet listening');
+  return {
+    smtpPort,
+    db,
+    spoolWorker,
+    outboxWorker,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await spoolWorker.stop();
+      await outboxWorker.stop();
+      await db.destroy();
+    },
+  };
+}

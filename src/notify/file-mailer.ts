@@ -1,0 +1,41 @@
+/**
+ * The mailer used when no relay is configured: each mail becomes dataDir/outbox/<job>.eml,
+ * written to a temporary name and renamed, so a reader never sees half a file and a resend after
+ * a crash overwrites the same file instead of creating a second one. The envelope is kept in
+ * X-Guichet-Envelope-* headers at the top, so the files can be replayed into a relay later.
+ */
+import { mkdirSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { composeMail } from './compose-mail.js';
+import { MailerError, type Mailer } from './mailer.js';
+import type { OutgoingMail } from './outgoing-mail.js';
+
+export class FileMailer implements Mailer {
+  private readonly transport: Transporter;
+
+  constructor(readonly outboxDir: string) {
+    mkdirSync(outboxDir, { recursive: true });
+    this.transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  }
+
+  async send(mail: OutgoingMail, jobId: number): Promise<void> {
+    try {
+      const info = (await this.transport.sendMail(composeMail(mail))) as { message: Buffer };
+      const envelope =
+        `X-Guichet-Envelope-From: <${mail.envelope.from}>\r\n` +
+        `X-Guichet-Envelope-To: ${mail.envelope.to.map((to) => `<${to}>`).join(', ')}\r\n`;
+      const name = `${String(jobId).padStart(8, '0')}.eml`;
+      const temporary = join(this.outboxDir, `.${name}.tmp`);
+      await writeFile(temporary, Buffer.concat([Buffer.from(envelope), info.message]));
+      await rename(temporary, join(this.outboxDir, name));
+    } catch (error) {
+      throw new MailerError(`cannot write to ${this.outboxDir}: ${(error as Error).message}`, false);
+    }
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Parses one spooled message with mailparser's streaming parser (simpleParser would hold every
+ * attachment in memory). Input: the raw file. Output: ParsedMessage. Failure: GuichetError
+ * PARSE_MALFORMED when the MIME structure cannot be read at all; lesser problems are recorded
+ * in `defects` and the message is still filed.
+ */
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { Writable } from 'node:stream';
+import { MailParser, type AddressObject, type AttachmentStream, type HeaderLines, type MessageText } from 'mailparser';
+import { GuichetError } from '../guichet-error.js';
+import type { MailAddress, ParsedMessage, StoredAttachment } from './parsed-message.js';
+import { readHeaderLines, readMessageIds } from './read-header-lines.js';
+import { storeAttachment } from './store-attachment.js';
+
+export async function parseMessage(rawFile: string, dataDir: string): Promise<ParsedMessage> {
+  const parser = new MailParser({ skipImageLinks: true, maxHtmlLengthToParse: 2 * 1024 * 1024 });
+  let headerLines: HeaderLines = [];
+  let body: MessageText = { type: 'text' };
+  const attachments: StoredAttachment[] = [];
+  const defects: string[] = [];
+  parser.on('headerLines', (lines: HeaderLines) => {
+    headerLines = lines;
+  });
+  const sink = new Writable({
+    objectMode: true,
+    write(part: AttachmentStream | MessageText, _encoding, done) {
+      if (part.type === 'text') {
+        body = part;
+        return done();
+      }
+      storeAttachment(part.content, dataDir).then(
+        (file) => {
+          attachments.push({ filename: part.filename ?? null, contentType: part.contentType, ...file });
+          part.release?.();
+          done();
+        },
+        (error: unknown) => done(error as Error),
+      );
+    },
+  });
+  try {
+    await pipeline(createReadStream(rawFile), parser, sink);
+  } catch (cause) {
+    throw new GuichetError('PARSE_MALFORMED', `cannot parse MIME: ${(cause as Error).message}`, { cause });
+  }
+  if (body.textConversionError) defects.push('html_not_converted');
+  const headers = readHeaderLines(headerLines);
+  return {
+    from: firstAddress(parser.from),
+    to: addressesOf(parser.to),
+    cc: addressesOf(parser.cc),
+    replyTo: firstAddress(parser.replyTo),
+    subject: typeof parser.subject === 'string' ? parser.subject.trim() : '',
+    date: parser.date instanceof Date && !Number.isNaN(parser.date.getTime()) ? parser.date.toISOString() : null,
+    messageId: readMessageIds(headers['message-id']?.[0])[0] ?? null,
+    inReplyTo: readMessageIds(headers['in-reply-to']?.[0])[0] ?? null,
+    references: readMessageIds(headers['references']?.join(' ')),
+    text: body.text ?? '',
+    html: body.html ?? null,
+    headers,
+    contentType: contentTypeOf(headers),
+    attachments,
+    defects,
+  };
+}
+
+function addressesOf(header: AddressObject | AddressObject[] | false | undefined): MailAddress[] {
+  if (!header) return [];
+  const objects = Array.isArray(header) ? header : [header];
+  const found: MailAddress[] = [];
+  for (const entry of objects.flatMap((object) => object.value)) {
+    for (const member of entry.group ?? [entry]) {
+      if (member.address && member.address.includes('@')) {
+        found.push({ address: member.address.toLowerCase(), name: member.name || null });
+      }
+    }
+  }
+  return found;
+}
+
+function firstAddress(header: AddressObject | AddressObject[] | false | undefined): MailAddress | null {
+  return addressesOf(header)[0] ?? null;
+}
+
+function contentTypeOf(headers: Record<string, string[]>): string {
+  const value = headers['content-type']?.[0] ?? 'text/plain';
+  return (value.split(';')[0] ?? 'text/plain').trim().toLowerCase();
+}

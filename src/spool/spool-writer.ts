@@ -1,0 +1,129 @@
+/**
+ * Durable accept. The DATA stream is written to dataDir/spool/<id>.eml behind a Received:
+ * trace header (RFC 5321 4.4), the file is fsync'd, the spool directory is fsync'd once per
+ * batch, and the spool row is committed with synchronous=FULL. Only then does the caller answer
+ * 250: a file without a row was never acknowledged and is removed at start-up.
+ * Failure: GuichetError SPOOL_WRITE_FAILED (temporary → 451); oversized input → { kind: 'oversized' }.
+ */
+import { mkdirSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import { GuichetError } from '../guichet-error.js';
+import type { Insertable } from 'kysely';
+import type { Database, SpoolTable } from '../store/database-schema.js';
+import { GroupCommit } from './group-commit.js';
+import { newSpoolId } from './new-spool-id.js';
+
+export interface SmtpEnvelope {
+  remoteAddress: string | null;
+  helo: string | null;
+  mailFrom: string; // '' for the null reverse-path <>
+  rcptTo: readonly string[];
+}
+
+export type AcceptResult = { kind: 'spooled'; id: string } | { kind: 'oversized'; bytes: number };
+
+type NewSpoolRow = Insertable<SpoolTable>;
+type SizedStream = Readable & { sizeExceeded?: boolean; byteLength?: number };
+
+export class SpoolWriter {
+  readonly spoolDir: string;
+  private readonly rows: GroupCommit<NewSpoolRow>;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    dataDir: string,
+    private readonly hostname: string,
+    private readonly onCommitted: () => void = () => {},
+  ) {
+    this.spoolDir = join(dataDir, 'spool');
+    mkdirSync(this.spoolDir, { recursive: true });
+    this.rows = new GroupCommit((rows) => this.commitRows(rows));
+  }
+
+  async accept(stream: SizedStream, envelope: SmtpEnvelope): Promise<AcceptResult> {
+    const receivedAt = new Date();
+    const id = newSpoolId(receivedAt.getTime());
+    const file = join(this.spoolDir, `${id}.eml`);
+    const size = await this.writeDurably(stream, file, traceHeader(id, envelope, this.hostname, receivedAt));
+    if (stream.sizeExceeded) {
+      await rm(file, { force: true });
+      return { kind: 'oversized', bytes: stream.byteLength ?? size };
+    }
+    const row: NewSpoolRow = {
+      id,
+      state: 'pending',
+      received_at: receivedAt.toISOString(),
+      remote_address: envelope.remoteAddress,
+      helo: envelope.helo,
+      mail_from: envelope.mailFrom,
+      rcpt_to: JSON.stringify(envelope.rcptTo),
+      size,
+      raw_path: join('spool', `${id}.eml`),
+      reason: null,
+      detail: null,
+      ticket_id: null,
+      not_before: null,
+      processed_at: null,
+    };
+    try {
+      await this.rows.commit(row);
+    } catch (cause) {
+      await rm(file, { force: true });
+      throw new GuichetError('SPOOL_WRITE_FAILED', `spool row for ${id} not committed: ${String(cause)}`, { cause });
+    }
+    return { kind: 'spooled', id };
+  }
+
+  /** Streams the message to disk (never whole in memory) and fsyncs it; keeps draining past the size limit. */
+  private async writeDurably(stream: SizedStream, file: string, header: string): Promise<number> {
+    let handle;
+    try {
+      handle = await open(file, 'wx', 0o640);
+    } catch (cause) {
+      stream.resume();
+      throw new GuichetError('SPOOL_WRITE_FAILED', `cannot create ${file}: ${String(cause)}`, { cause });
+    }
+    let size = 0;
+    try {
+      await handle.write(header);
+      for await (const chunk of stream) {
+        if (stream.sizeExceeded) continue; // drain so the client gets its 552 after DATA
+        await handle.write(chunk as Buffer);
+        size += (chunk as Buffer).length;
+      }
+      await handle.sync();
+      return size;
+    } catch (cause) {
+      stream.resume();
+      await rm(file, { force: true });
+      throw new GuichetError('SPOOL_WRITE_FAILED', `cannot write ${file}: ${String(cause)}`, { cause });
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async commitRows(rows: readonly NewSpoolRow[]): Promise<void> {
+    // The new files' directory entries must be durable before rows point at them.
+    const dir = await open(this.spoolDir, 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+    await this.db.insertInto('spool').values([...rows]).execute();
+    this.onCommitted();
+  }
+}
+
+function traceHeader(id: string, envelope: SmtpEnvelope, hostname: string, at: Date): string {
+  const from = envelope.helo ? `from ${sanitize(envelope.helo)} ` : '';
+  const address = envelope.remoteAddress ? `([${envelope.remoteAddress}]) ` : '';
+  return `Received: ${from}${address}by ${hostname} (Guichet) with ESMTP id ${id};\r\n\t${at.toUTCString()}\r\n`;
+}
+
+function sanitize(value: string): string {
+  return value.replace(/[^\x21-\x7e]/g, '?').slice(0, 255);
+}

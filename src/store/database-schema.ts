@@ -1,0 +1,116 @@
+/**
+ * Table types for kysely. Every stage talks to the store through `Kysely<Database>` and the
+ * repo files beside this one, never through a driver, so another dialect (PostgreSQL) can be
+ * added in open-database.ts without touching the stages. Timestamps are ISO-8601 UTC strings.
+ */
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export type SpoolState = 'pending' | 'filed' | 'quarantined';
+
+export interface SpoolTable {
+  id: string;
+  state: SpoolState;
+  received_at: string;
+  remote_address: string | null;
+  helo: string | null;
+  mail_from: string;
+  rcpt_to: string; // JSON array of envelope recipients
+  size: number;
+  raw_path: string; // relative to dataDir
+  reason: string | null; // quarantine reason code
+  detail: string | null;
+  ticket_id: number | null;
+  attempts: Generated<number>;
+  not_before: string | null; // a deferred entry is retried after this time
+  processed_at: string | null;
+}
+
+export interface TicketTable {
+  id: Generated<number>;
+  subject: string;
+  normalized_subject: string;
+  status: string;
+  requester: string;
+  mailbox: string;
+  locale: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MessageTable {
+  id: Generated<number>;
+  ticket_id: number;
+  spool_id: string | null;
+  direction: 'in' | 'out';
+  message_id: string | null;
+  in_reply_to: string | null;
+  references_json: string; // JSON array
+  from_address: string;
+  from_name: string | null;
+  to_json: string; // JSON array of addresses
+  cc_json: string; // JSON array of addresses
+  subject: string;
+  text: string;
+  html: string | null;
+  sent_at: string | null; // the Date header
+  flags_json: string; // JSON array of flag words such as "no_from_header"
+  created_at: string;
+}
+
+export interface ParticipantTable {
+  ticket_id: number;
+  address: string;
+  role: 'requester' | 'cc';
+  created_at: string;
+}
+
+export interface AttachmentTable {
+  id: Generated<number>;
+  message_row_id: number;
+  filename: string | null;
+  content_type: string;
+  size: number;
+  sha256: string;
+  stored_path: string; // relative to dataDir
+}
+
+export type OutboxState = 'queued' | 'sent' | 'failed';
+
+export interface OutboxTable {
+  id: Generated<number>;
+  ticket_id: number | null;
+  event: string;
+  state: OutboxState;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  last_error: string | null;
+  payload_json: string; // OutgoingMail
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface DecisionTable {
+  id: Generated<number>;
+  spool_id: string | null;
+  ticket_id: number | null;
+  stage: string;
+  code: string;
+  detail: string | null;
+  created_at: string;
+}
+
+export interface Database {
+  spool: SpoolTable;
+  tickets: TicketTable;
+  messages: MessageTable;
+  participants: ParticipantTable;
+  attachments: AttachmentTable;
+  outbox: OutboxTable;
+  decisions: DecisionTable;
+}
+
+export type SpoolRow = Selectable<SpoolTable>;
+export type TicketRow = Selectable<TicketTable>;
+export type MessageRow = Selectable<MessageTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type NewMessage = Insertable<MessageTable>;

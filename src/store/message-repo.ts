@@ -1,0 +1,49 @@
+/**
+ * Messages of a ticket, both directions, with their attachments. A Message-ID is recorded for
+ * every message so later replies thread by In-Reply-To/References.
+ */
+import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { StoredAttachment } from '../parse/parsed-message.js';
+import type { Database, MessageRow, MessageTable } from './database-schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function insertMessage(db: Db, message: Insertable<MessageTable>, attachments: readonly StoredAttachment[] = []): Promise<number> {
+  const row = await db.insertInto('messages').values(message).returning('id').executeTakeFirstOrThrow();
+  if (attachments.length > 0) {
+    await db
+      .insertInto('attachments')
+      .values(
+        attachments.map((attachment) => ({
+          message_row_id: row.id,
+          filename: attachment.filename,
+          content_type: attachment.contentType,
+          size: attachment.size,
+          sha256: attachment.sha256,
+          stored_path: attachment.storedPath,
+        })),
+      )
+      .execute();
+  }
+  return row.id;
+}
+
+/** An inbound message already filed with this Message-ID from this sender (the same mail CC'd to two mailboxes). */
+export async function findInboundDuplicate(db: Db, messageId: string, from: string): Promise<MessageRow | undefined> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('message_id', '=', messageId)
+    .where('direction', '=', 'in')
+    .where('from_address', '=', from)
+    .executeTakeFirst();
+}
+
+export async function listMessages(db: Db, ticketId: number): Promise<MessageRow[]> {
+  return db.selectFrom('messages').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute();
+}
+
+export async function listAttachments(db: Db, messageRowIds: readonly number[]) {
+  if (messageRowIds.length === 0) return [];
+  return db.selectFrom('attachments').selectAll().where('message_row_id', 'in', [...messageRowIds]).orderBy('id').execute();
+}

@@ -1,0 +1,62 @@
+/**
+ * The outbox: every mail Guichet sends is first a row here, written in the same transaction as
+ * the ticket change that caused it, so a crash can neither lose a promised mail nor queue it
+ * twice. The sender worker takes due rows, and records sent / deferred / failed.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { OutgoingMail } from '../notify/outgoing-mail.js';
+import type { Database, OutboxRow } from './database-schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function enqueueMail(db: Db, job: { ticketId: number | null; event: string; mail: OutgoingMail; at: string }): Promise<number> {
+  const row = await db
+    .insertInto('outbox')
+    .values({
+      ticket_id: job.ticketId,
+      event: job.event,
+      state: 'queued',
+      next_attempt_at: job.at,
+      last_error: null,
+      payload_json: JSON.stringify(job.mail),
+      created_at: job.at,
+      sent_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function listDueMail(db: Db, now: string, limit: number): Promise<OutboxRow[]> {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('state', '=', 'queued')
+    .where('next_attempt_at', '<=', now)
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+export async function markMailSent(db: Db, id: number, at: string): Promise<void> {
+  await db.updateTable('outbox').set((eb) => ({ state: 'sent', sent_at: at, attempts: eb('attempts', '+', 1), last_error: null })).where('id', '=', id).execute();
+}
+
+export async function deferMail(db: Db, id: number, error: string, nextAttemptAt: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error, next_attempt_at: nextAttemptAt }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function markMailFailed(db: Db, id: number, error: string): Promise<void> {
+  await db.updateTable('outbox').set((eb) => ({ state: 'failed', attempts: eb('attempts', '+', 1), last_error: error })).where('id', '=', id).execute();
+}
+
+export async function listOutbox(db: Db, filter: { ticketId?: number } = {}): Promise<OutboxRow[]> {
+  let query = db.selectFrom('outbox').selectAll();
+  if (filter.ticketId !== undefined) query = query.where('ticket_id', '=', filter.ticketId);
+  return query.orderBy('id').execute();
+}

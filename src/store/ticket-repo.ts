@@ -1,0 +1,93 @@
+/**
+ * Tickets and their participants. Implements the threader's look-ups, so threading asks the
+ * store narrow questions instead of reading tables itself. The queue order is oldest first by
+ * creation: a customer chasing a ticket updates `updated_at`, never its place in the queue.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { ThreadLookups } from '../thread/match-ticket.js';
+import type { Database, TicketRow } from './database-schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface NewTicket {
+  subject: string;
+  normalizedSubject: string;
+  requester: string;
+  mailbox: string;
+  locale: string;
+  createdAt: string;
+}
+
+export async function insertTicket(db: Db, ticket: NewTicket): Promise<TicketRow> {
+  return db
+    .insertInto('tickets')
+    .values({
+      subject: ticket.subject,
+      normalized_subject: ticket.normalizedSubject,
+      status: 'new',
+      requester: ticket.requester,
+      mailbox: ticket.mailbox,
+      locale: ticket.locale,
+      created_at: ticket.createdAt,
+      updated_at: ticket.createdAt,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findTicket(db: Db, id: number): Promise<TicketRow | undefined> {
+  return db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listTickets(db: Db, filter: { status?: string } = {}): Promise<TicketRow[]> {
+  let query = db.selectFrom('tickets').selectAll();
+  if (filter.status) query = query.where('status', '=', filter.status);
+  return query.orderBy('created_at').orderBy('id').execute();
+}
+
+export async function updateTicketStatus(db: Db, id: number, status: string, at: string): Promise<void> {
+  await db.updateTable('tickets').set({ status, updated_at: at }).where('id', '=', id).execute();
+}
+
+/** Adds a participant unless present; the requester role is never overwritten. */
+export async function addParticipant(db: Db, ticketId: number, address: string, role: 'requester' | 'cc', at: string): Promise<void> {
+  await db
+    .insertInto('participants')
+    .values({ ticket_id: ticketId, address: address.toLowerCase(), role, created_at: at })
+    .onConflict((conflict) => conflict.columns(['ticket_id', 'address']).doNothing())
+    .execute();
+}
+
+export async function listParticipants(db: Db, ticketId: number): Promise<{ address: string; role: string }[]> {
+  return db.selectFrom('participants').select(['address', 'role']).where('ticket_id', '=', ticketId).orderBy('created_at').execute();
+}
+
+export function threadLookups(db: Db): ThreadLookups {
+  return {
+    async ticketExists(ticketId) {
+      return (await findTicket(db, ticketId)) !== undefined;
+    },
+    async findTicketByMessageIds(messageIds) {
+      if (messageIds.length === 0) return null;
+      const rows = await db
+        .selectFrom('messages')
+        .select(['ticket_id', 'message_id'])
+        .where('message_id', 'in', [...messageIds])
+        .execute();
+      for (const id of messageIds) {
+        const row = rows.find((candidate) => candidate.message_id === id);
+        if (row) return row.ticket_id;
+      }
+      return null;
+    },
+    async isParticipant(ticketId, address) {
+      const row = await db
+        .selectFrom('participants')
+        .select('address')
+        .where('ticket_id', '=', ticketId)
+        .where('address', '=', address.toLowerCase())
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * The public shapes of tickets and spool entries, as printed by `guichet … --json` (and served
+ * by the admin API). These field names are a stable interface: add fields, never rename.
+ */
+import type { Kysely } from 'kysely';
+import type { Database, SpoolRow, TicketRow } from '../store/database-schema.js';
+import { listDecisions } from '../store/decision-repo.js';
+import { listAttachments, listMessages } from '../store/message-repo.js';
+import { findTicket, listParticipants, listTickets } from '../store/ticket-repo.js';
+
+export function ticketSummary(ticket: TicketRow) {
+  return {
+    id: ticket.id,
+    subject: ticket.subject,
+    status: ticket.status,
+    requester: ticket.requester,
+    mailbox: ticket.mailbox,
+    locale: ticket.locale,
+    createdAt: ticket.created_at,
+    updatedAt: ticket.updated_at,
+  };
+}
+
+export async function ticketList(db: Kysely<Database>, filter: { status?: string }) {
+  return (await listTickets(db, filter)).map(ticketSummary);
+}
+
+export async function ticketDetail(db: Kysely<Database>, id: number) {
+  const ticket = await findTicket(db, id);
+  if (!ticket) return undefined;
+  const messages = await listMessages(db, id);
+  const attachments = await listAttachments(db, messages.map((message) => message.id));
+  return {
+    ...ticketSummary(ticket),
+    participants: await listParticipants(db, id),
+    messages: messages.map((message) => ({
+      direction: message.direction,
+      from: message.from_address,
+      to: JSON.parse(message.to_json) as string[],
+      cc: JSON.parse(message.cc_json) as string[],
+      subject: message.subject,
+      text: message.text,
+      messageId: message.message_id,
+      createdAt: message.created_at,
+      spoolId: message.spool_id,
+      flags: JSON.parse(message.flags_json) as string[],
+      attachments: attachments
+        .filter((attachment) => attachment.message_row_id === message.id)
+        .map((attachment) => ({ filename: attachment.filename, contentType: attachment.content_type, size: attachment.size, sha256: attachment.sha256 })),
+    })),
+    decisions: (await listDecisions(db, { ticketId: id })).map((decision) => ({
+      stage: decision.stage,
+      code: decision.code,
+      detail: decision.detail,
+      spoolId: decision.spool_id,
+      createdAt: decision.created_at,
+    })),
+  };
+}
+
+export function spoolEntryView(entry: SpoolRow) {
+  return {
+    id: entry.id,
+    state: entry.state,
+    receivedAt: entry.received_at,
+    mailFrom: entry.mail_from,
+    rcptTo: JSON.parse(entry.rcpt_to) as string[],
+    size: entry.size,
+    ticketId: entry.ticket_id,
+    reason: entry.reason,
+    detail: entry.detail,
+    attempts: entry.attempts,
+    rawPath: entry.raw_path,
+  };
+}
