@@ -93,6 +93,8 @@ function readConfig(path: string | undefined): Config {
 
 async function serve(config: Config): Promise<number> {
   const gateway = await startGateway(config);
+  // One plain line whatever the log level, for people and scripts waiting for the port.
+  console.error(`guichet listening on smtp://${config.smtp.host}:${gateway.smtpPort} (data in ${config.dataDir})`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -4,7 +4,7 @@
  * `[#123]` tags and list tags such as `[team]`, then whitespace folded.
  */
 
-const PREFIX = /^\s*(?:(?:re|r[ée]f|fwd?|tr|aw|wg|sv|vs|odp|antw|rif|enc|res|ответ|отв|пересл|fw)\s*(?:\[\d+\]|\(\d+\))?\s*:|\[[^\]]{1,40}\])\s*/iu;
+const PREFIX = /^\s*(?:(?:re|r[ée]f\.?|fwd?|tr|aw|wg|sv|vs|odp|antw|rif|enc|res|ответ|отв|пересл|fw)\s*(?:\[\d+\]|\(\d+\))?\s*:|\[[^\]]{1,40}\])\s*/iu;
 
 export function normalizeSubject(subject: string): string {
   let rest = subject.replace(/\s+/g, ' ').trim();

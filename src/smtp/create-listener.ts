@@ -27,6 +27,7 @@ export function createListener({ config, spool, logger }: ListenerDeps): SMTPSer
     disabledCommands: config.smtp.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
     hideSTARTTLS: !config.smtp.tls,
     disableReverseLookup: true,
+    hideENHANCEDSTATUSCODES: false, // RFC 3463 codes let the sender's MTA word its bounce
     size: config.smtp.maxMessageBytes,
     rejectOversized: true,
     maxClients: config.smtp.maxClients,

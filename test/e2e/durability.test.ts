@@ -1,0 +1,73 @@
+/**
+ * Nothing answered 250 is lost: the gateway is killed with SIGKILL right after accepting N
+ * messages (most not yet filed), restarted, and every message ends up as exactly one ticket
+ * message with exactly one acknowledgement queued and written.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/open-database.js';
+import { sendByDialog } from '../support/smtp-dialog.js';
+import { waitUntil } from '../support/smtp-sink.js';
+import { startGatewayProcess, writeConfig, type GatewayProcess } from '../support/gateway-process.js';
+
+let dir: string;
+let running: GatewayProcess | undefined;
+afterEach(async () => {
+  await running?.kill();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('keeps every accepted message across kill -9 and files each exactly once', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'guichet-kill-'));
+  const configFile = writeConfig(dir, { dataDir: 'data', smtp: { port: 0 }, logLevel: 'info', secret: 'kill-test-secret-0123456789' });
+  running = await startGatewayProcess(configFile);
+  const total = 40;
+  const accepted: string[] = [];
+  // Four concurrent senders, as several MTAs would deliver at once.
+  await Promise.all(
+    [0, 1, 2, 3].map(async (lane) => {
+      for (let index = lane; index < total; index += 4) {
+        const body = `From: customer${index}@example.net\r\nSubject: Question ${index}\r\nMessage-ID: <q${index}@example.net>\r\n\r\nBody ${index}\r\n`;
+        const replies = await sendByDialog(running!.port, `customer${index}@example.net`, ['support@example.org'], body);
+        if (replies.data?.code === 250) accepted.push(`q${index}`);
+      }
+    }),
+  );
+  await running.kill('SIGKILL');
+  expect(accepted).toHaveLength(total);
+  // Before any restart: each 250 already stands for a committed spool row and its raw file.
+  const afterKill = await openDatabase(join(dir, 'data'));
+  const rows = await afterKill.selectFrom('spool').select(['id', 'state']).execute();
+  await afterKill.destroy();
+  expect(rows).toHaveLength(total);
+  for (const row of rows) expect(readdirSync(join(dir, 'data', 'spool'))).toContain(`${row.id}.eml`);
+
+  running = await startGatewayProcess(configFile);
+  const db = await openDatabase(join(dir, 'data'));
+  try {
+    await waitUntil(
+      async () => {
+        const open = await db.selectFrom('outbox').select('id').where('state', '=', 'queued').execute();
+        const pending = await db.selectFrom('spool').select('id').where('state', '=', 'pending').execute();
+        return open.length === 0 && pending.length === 0;
+      },
+      15_000,
+      'the restarted gateway to file and send everything',
+    );
+    const spool = await db.selectFrom('spool').select(['state']).execute();
+    expect(spool.filter((row) => row.state === 'filed')).toHaveLength(total);
+    const inbound = await db.selectFrom('messages').select(['message_id']).where('direction', '=', 'in').execute();
+    expect(new Set(inbound.map((row) => row.message_id)).size).toBe(total);
+    expect(inbound).toHaveLength(total);
+    expect(await db.selectFrom('tickets').select('id').execute()).toHaveLength(total);
+    const outbox = await db.selectFrom('outbox').select(['ticket_id', 'state']).execute();
+    expect(outbox).toHaveLength(total);
+    expect(new Set(outbox.map((row) => row.ticket_id)).size).toBe(total);
+    const files = readdirSync(join(dir, 'data', 'outbox')).filter((name) => name.endsWith('.eml'));
+    expect(files).toHaveLength(total);
+  } finally {
+    await db.destroy();
+  }
+});

@@ -1,0 +1,51 @@
+/**
+ * The outbox against a real relay that misbehaves: a relay answering 4xx is retried with
+ * backoff until it accepts; a relay answering 5xx fails the mail once, recorded on the ticket,
+ * with no retry storm; and a relay that is down entirely loses nothing.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { listOutbox } from '../../src/store/outbox-repo.js';
+import { ticketDetail } from '../../src/tickets/ticket-view.js';
+import { waitUntil } from '../support/smtp-sink.js';
+import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+
+let harness: TestGateway;
+afterEach(async () => harness.stop());
+
+describe('outbox', () => {
+  it('retries a temporary refusal with backoff and delivers once the relay accepts', async () => {
+    harness = await startTestGateway();
+    harness.sink.setReply(451);
+    await harness.send({ from: 'alice@customer.test', subject: 'Hello', text: 'Hi' });
+    await waitUntil(() => harness.sink.attempts >= 3, 5000, 'three refused attempts');
+    expect(harness.sink.mails).toHaveLength(0);
+    const [deferred] = await listOutbox(harness.gateway.db);
+    expect(deferred?.state).toBe('queued');
+    expect(deferred?.last_error).toMatch(/^451/);
+    harness.sink.setReply(null);
+    const [mail] = await harness.sink.waitForMails(1, 10_000);
+    expect(mail?.parsed.subject).toBe('[#1] Hello');
+    const [sent] = await listOutbox(harness.gateway.db);
+    expect(sent?.state).toBe('sent');
+  });
+
+  it('records a permanent refusal on the ticket and does not retry it', async () => {
+    harness = await startTestGateway();
+    harness.sink.setReply(550);
+    await harness.send({ from: 'alice@customer.test', subject: 'Hello', text: 'Hi' });
+    await waitUntil(async () => (await listOutbox(harness.gateway.db))[0]?.state === 'failed', 5000, 'the mail to fail');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(harness.sink.attempts).toBe(1);
+    const ticket = await ticketDetail(harness.gateway.db, 1);
+    expect(ticket?.decisions.map((decision) => decision.code)).toContain('NOTIFY_SEND_REFUSED');
+  });
+
+  it('keeps mail queued while the relay is unreachable', async () => {
+    harness = await startTestGateway({ outbound: { smtp: { host: '127.0.0.1', port: 1 }, retryBaseMs: 60_000 } });
+    await harness.send({ from: 'alice@customer.test', subject: 'Hello', text: 'Hi' });
+    await waitUntil(async () => ((await listOutbox(harness.gateway.db))[0]?.attempts ?? 0) >= 1, 5000, 'a failed attempt');
+    const [row] = await listOutbox(harness.gateway.db);
+    expect(row?.state).toBe('queued');
+    expect(new Date(row!.next_attempt_at).getTime()).toBeGreaterThan(Date.now() + 30_000);
+  });
+});

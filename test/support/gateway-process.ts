@@ -1,0 +1,50 @@
+/**
+ * Runs `guichet serve` as a separate process (the real command), for tests that kill it.
+ * The port comes from the "guichet listening on smtp://…" line on stderr, so configs can use port 0.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const bin = join(import.meta.dirname, '..', '..', 'bin', 'guichet.mjs');
+
+export interface GatewayProcess {
+  child: ChildProcess;
+  port: number;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function writeConfig(dir: string, config: object): string {
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
+}
+
+export async function startGatewayProcess(configFile: string): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, [bin, 'serve', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stdout?.resume(); // JSON logs: not needed here, but must not fill the pipe
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gateway did not start in time: ${stderr}`)), 15_000);
+    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}: ${stderr}`)));
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      stderr += `${line}\n`;
+      const match = /guichet listening on smtp:\/\/[^:]+:(\d+)/.exec(line);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve(Number(match[1]));
+    });
+  });
+  return {
+    child,
+    port,
+    kill(signal = 'SIGKILL') {
+      return new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      });
+    },
+  };
+}
