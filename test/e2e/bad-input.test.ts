@@ -2,6 +2,7 @@
  * Bad input gets a clear SMTP answer or is stored and flagged; it never crashes the listener
  * or vanishes. Each case is followed by an ordinary mail to show the gateway still serves.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -130,6 +131,17 @@ describe('charsets', () => {
     expect(ticket?.messages[0]?.text).toContain(text);
     const [ack] = await harness.sink.waitForMails(1);
     expect(ack?.parsed.subject).toBe(`[#1] ${subject}`);
+  });
+
+  it('streams a large attachment to the content store intact', async () => {
+    harness = await startTestGateway();
+    const content = randomBytes(8 * 1024 * 1024);
+    await harness.send({ from: 'big@customer.test', subject: 'logs', text: 'see attached', attachments: [{ filename: 'logs.bin', content }] });
+    await harness.settle(20_000);
+    const attachment = (await ticketDetail(harness.gateway.db, 1))?.messages[0]?.attachments[0];
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    expect(attachment).toMatchObject({ filename: 'logs.bin', size: content.length, sha256 });
+    expect(readFileSync(join(harness.dataDir, 'attachments', sha256.slice(0, 2), sha256)).equals(content)).toBe(true);
   });
 
   it('stores attachments under data/ by content hash', async () => {
