@@ -10,7 +10,11 @@ import type { Config } from './config/config-schema.js';
 import { GuichetError, isGuichetError } from './guichet-error.js';
 import { startGateway } from './main.js';
 import { openDatabase } from './store/open-database.js';
-import { listSpool } from './store/spool-repo.js';
+import type { Kysely } from 'kysely';
+import { addToSenderList, listSenderLists, removeFromSenderList } from './admin/sender-list-admin.js';
+import type { Database } from './store/database-schema.js';
+import type { ListName } from './store/sender-list-repo.js';
+import { listSpool, releaseHeldSpool } from './store/spool-repo.js';
 import { isTicketStatus, ticketStatuses } from './tickets/ticket-status.js';
 import { spoolEntryView, ticketDetail, ticketList } from './tickets/ticket-view.js';
 import { printTable } from './print-table.js';
@@ -21,6 +25,12 @@ const usage = `usage: guichet <command> [options]
   tickets [--status S] [--json]         list tickets, oldest first
   ticket show ID [--json]               one ticket with its messages
   spool list [--state S] [--json]       accepted messages and what became of them
+  spool release ID                      file a held message despite the sender limits
+  blocklist list|add|remove [ENTRY] [--json]
+                                        senders refused during SMTP: qq.com (and subdomains),
+                                        user@example.net, *.xyz, /regex/
+  allowlist list|add|remove [ENTRY] [--json]
+                                        addresses (or domains) let through despite the blocklist
 
 Every command takes --config FILE. Status words: ${ticketStatuses.join(', ')}.`;
 
@@ -74,16 +84,39 @@ async function dispatch(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'spool' && sub === 'list') {
-      const state = values.state as 'pending' | 'filed' | 'quarantined' | undefined;
+      const state = values.state as 'pending' | 'filed' | 'quarantined' | 'held' | undefined;
       const entries = (await listSpool(db, { state })).map(spoolEntryView);
       if (values.json) console.log(JSON.stringify(entries, null, 2));
       else printTable(entries, ['id', 'state', 'receivedAt', 'mailFrom', 'ticketId', 'reason']);
       return 0;
     }
+    if (command === 'spool' && sub === 'release') {
+      if (!arg) throw new GuichetError('CLI_USAGE', 'usage: guichet spool release ID');
+      if (!(await releaseHeldSpool(db, arg))) throw new GuichetError('CLI_NOT_FOUND', `no held spool entry ${arg}`);
+      console.log(`released ${arg}; it will be filed within a second`);
+      return 0;
+    }
+    if (command === 'blocklist' || command === 'allowlist') {
+      return await editSenderList(db, config, command === 'blocklist' ? 'block' : 'allow', sub, arg, values.json);
+    }
     throw new GuichetError('CLI_USAGE', `unknown command "${positionals.join(' ')}"\n${usage}`);
   } finally {
     await db.destroy();
   }
+}
+
+async function editSenderList(db: Kysely<Database>, config: Config, list: ListName, action: string | undefined, entry: string | undefined, json: boolean): Promise<number> {
+  if (action === 'list' || action === undefined) {
+    const rows = await listSenderLists(db, config.blocklist, list);
+    if (json) console.log(JSON.stringify(rows, null, 2));
+    else printTable(rows, ['entry', 'kind', 'source']);
+    return 0;
+  }
+  if (!entry || (action !== 'add' && action !== 'remove')) throw new GuichetError('CLI_USAGE', `usage: guichet ${list}list list|add|remove ENTRY`);
+  const result = action === 'add' ? await addToSenderList(db, list, entry) : await removeFromSenderList(db, config.blocklist, list, entry);
+  if (json) console.log(JSON.stringify({ list, action, ...result }));
+  else console.log(action === 'add' ? `${result.entry} ${'added' in result && !result.added ? 'was already' : 'is now'} in the ${list} list` : `${result.entry} removed from the ${list} list`);
+  return 0;
 }
 
 function readConfig(path: string | undefined): Config {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
+import type { DNSResolver } from 'mailauth';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config/config-schema.js';
 import { loadSecret } from './config/load-secret.js';
@@ -20,6 +21,8 @@ import { SmtpMailer } from './notify/smtp-mailer.js';
 import type { Mailer } from './notify/mailer.js';
 import { OutboxWorker } from './notify/outbox-worker.js';
 import { TemplateStore } from './notify/template-store.js';
+import { SenderPolicy } from './policy/sender-policy.js';
+import { cachingResolver } from './policy/caching-resolver.js';
 
 export const defaultTemplatesDir = fileURLToPath(new URL('../templates', import.meta.url));
 
@@ -28,11 +31,14 @@ export interface Gateway {
   db: Kysely<Database>;
   spoolWorker: SpoolWorker;
   outboxWorker: OutboxWorker;
+  senderPolicy: SenderPolicy;
   stop(): Promise<void>;
 }
 
 export interface GatewayOptions {
   logger?: Logger;
+  /** DNS for SPF/DKIM/DMARC; tests pass fixed answers so they run offline. */
+  resolver?: DNSResolver;
   templatesDir?: string;
   pollMs?: number;
 }
@@ -50,11 +56,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     retryBaseMs: config.outbound.retryBaseMs,
     pollMs: options.pollMs,
   });
-  const spoolWorker = new SpoolWorker({ db, config, secret, templates, logger }, () => outboxWorker.wake(), options.pollMs);
+  const spoolWorker = new SpoolWorker({ db, config, secret, templates, logger, resolver: options.resolver ?? cachingResolver() }, () => outboxWorker.wake(), options.pollMs);
   const spool = new SpoolWriter(db, config.dataDir, config.smtp.hostname, () => spoolWorker.wake());
+  const senderPolicy = new SenderPolicy(db, config.blocklist, logger);
+  await senderPolicy.start();
   await spoolWorker.start();
   outboxWorker.start();
-  const server = createListener({ config, spool, logger });
+  const server = createListener({ config, spool, senderPolicy, db, logger });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.smtp.port, config.smtp.host, () => {
@@ -69,8 +77,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     db,
     spoolWorker,
     outboxWorker,
+    senderPolicy,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      senderPolicy.stop();
       await spoolWorker.stop();
       await outboxWorker.stop();
       await db.destroy();

@@ -5,6 +5,7 @@
  * Keys starting with "$" (such as "$doc") are documentation and are removed before validation.
  */
 import { z } from 'zod';
+import { parseSenderListEntry } from '../policy/sender-list-entry.js';
 
 const port = z.number().int().min(0).max(65535);
 const emailAddress = z
@@ -49,6 +50,38 @@ const outboundSchema = z.strictObject({
   retryBaseMs: z.number().int().positive().default(30_000),
 });
 
+function senderListEntry(kinds: readonly string[], example: string) {
+  return z.string().superRefine((value, ctx) => {
+    const parsed = parseSenderListEntry(value);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.reason });
+    else if (!kinds.includes(parsed.entry.kind)) ctx.addIssue({ code: 'custom', message: `"${value}" does not belong in this list (example: ${example})` });
+  });
+}
+
+const blocklistSchema = z.strictObject({
+  domains: z.array(senderListEntry(['domain'], 'qq.com')).default([]),
+  addresses: z.array(senderListEntry(['address'], 'spammer@example.net')).default([]),
+  patterns: z.array(senderListEntry(['glob', 'regex'], '*.xyz or /^promo-.*@/')).default([]),
+  allow: z.array(senderListEntry(['address', 'domain'], 'real.customer@qq.com')).default([]),
+  /** Text of the 550 5.7.1 refusal; say which other channel to use. */
+  message: z
+    .string()
+    .min(1)
+    .regex(/^[^\r\n]+$/, 'must be a single line')
+    .default('Mail from your address is not accepted by this support address; please use the contact form on our website'),
+});
+
+const autoReplySchema = z.strictObject({
+  /** Send automatic mail only to senders whose SPF or DKIM passes aligned with their From domain. Default: on unless the listener is on loopback. */
+  requireAuthenticatedSender: z.boolean().optional(),
+  maxPerSender: z.number().int().min(0).default(5),
+  periodMinutes: z.number().int().positive().default(60),
+});
+
+const limitsSchema = z.strictObject({
+  newTicketsPerSenderPerHour: z.number().int().positive().default(20),
+});
+
 export const configSchema = z.strictObject({
   dataDir: z.string().min(1).default('data'),
   locale: z.enum(['en', 'fr']).default('en'),
@@ -60,6 +93,9 @@ export const configSchema = z.strictObject({
     .min(1, 'needs at least one mailbox such as { "address": "support@example.org" }')
     .default([{ address: 'support@example.org' }]),
   outbound: outboundSchema.default(outboundSchema.parse({})),
+  blocklist: blocklistSchema.default(blocklistSchema.parse({})),
+  autoReply: autoReplySchema.default(autoReplySchema.parse({})),
+  limits: limitsSchema.default(limitsSchema.parse({})),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

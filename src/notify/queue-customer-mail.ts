@@ -77,7 +77,8 @@ export async function queueCustomerMail(trx: Transaction<Database>, deps: Custom
     html: null,
     sent_at: input.at,
     flags_json: JSON.stringify([input.event]),
+    auth_json: null,
     created_at: input.at,
   });
-  return enqueueMail(trx, { ticketId: ticket.id, event: input.event, mail, at: input.at });
+  return enqueueMail(trx, { ticketId: ticket.id, event: input.event, mail, automatic: input.automatic, at: input.at });
 }

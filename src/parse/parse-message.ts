@@ -11,6 +11,7 @@ import { MailParser, type AddressObject, type AttachmentStream, type HeaderLines
 import { GuichetError } from '../guichet-error.js';
 import type { MailAddress, ParsedMessage, StoredAttachment } from './parsed-message.js';
 import { readHeaderLines, readMessageIds } from './read-header-lines.js';
+import { readReportedMessageIds } from './read-reported-message-ids.js';
 import { storeAttachment } from './store-attachment.js';
 
 export async function parseMessage(rawFile: string, dataDir: string): Promise<ParsedMessage> {
@@ -46,6 +47,8 @@ export async function parseMessage(rawFile: string, dataDir: string): Promise<Pa
   }
   if (body.textConversionError) defects.push('html_not_converted');
   const headers = readHeaderLines(headerLines);
+  const messageId = readMessageIds(headers['message-id']?.[0])[0] ?? null;
+  const contentType = contentTypeOf(headers);
   return {
     from: firstAddress(parser.from),
     to: addressesOf(parser.to),
@@ -53,13 +56,14 @@ export async function parseMessage(rawFile: string, dataDir: string): Promise<Pa
     replyTo: firstAddress(parser.replyTo),
     subject: typeof parser.subject === 'string' ? parser.subject.trim() : '',
     date: parser.date instanceof Date && !Number.isNaN(parser.date.getTime()) ? parser.date.toISOString() : null,
-    messageId: readMessageIds(headers['message-id']?.[0])[0] ?? null,
+    messageId,
     inReplyTo: readMessageIds(headers['in-reply-to']?.[0])[0] ?? null,
     references: readMessageIds(headers['references']?.join(' ')),
+    reportedMessageIds: contentType === 'multipart/report' ? await readReportedMessageIds(rawFile, messageId) : [],
     text: body.text ?? '',
     html: body.html ?? null,
     headers,
-    contentType: contentTypeOf(headers),
+    contentType,
     attachments,
     defects,
   };

@@ -26,6 +26,8 @@ export interface ParsedMessage {
   messageId: string | null; // with angle brackets
   inReplyTo: string | null;
   references: readonly string[];
+  /** For a delivery report (multipart/report): the Message-IDs of the reported message(s). */
+  reportedMessageIds: readonly string[];
   text: string;
   html: string | null;
   /** Raw header values by lower-case name, in order of appearance, unfolded. */

@@ -40,6 +40,8 @@ export function detectAutomatedMessage({ message, envelopeFrom, sender, ourAddre
     return suppress('own_loop', 'X-Loop names one of our mailboxes');
   }
   if (resolveRecipient(sender, ourAddresses)) return suppress('own_mailbox', `sender ${sender} is one of our mailboxes`);
+  const senderDomain = sender.slice(sender.lastIndexOf('@') + 1);
+  if (ourAddresses.some((address) => address.endsWith(`@${senderDomain}`))) return suppress('own_domain', `sender ${sender} is in our own domain`);
   const hops = message.headers['received']?.length ?? 0;
   if (hops > MAX_RECEIVED_HOPS) return suppress('too_many_hops', `${hops} Received headers`);
   const suppressHeader = header('x-auto-response-suppress');

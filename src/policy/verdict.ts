@@ -13,6 +13,9 @@ export type AutomatedReason =
   | 'own_loop'
   | 'too_many_hops'
   | 'auto_response_suppressed'
-  | 'own_mailbox';
+  | 'own_mailbox'
+  | 'own_domain'
+  | 'unauthenticated_sender'
+  | 'rate_limited';
 
 export type Verdict = { action: 'file'; autoReply: true } | { action: 'file'; autoReply: false; reason: AutomatedReason; detail: string };

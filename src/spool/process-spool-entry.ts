@@ -3,27 +3,32 @@
  * Everything that changes the store happens in one transaction together with the spool row's
  * new state, so a crash at any point leaves the entry pending and the next run starts over:
  * one ticket message and at most one queued acknowledgement per spooled message.
- * A message that cannot be parsed or has no sender is quarantined with its reason, never dropped.
+ * A message that cannot be parsed or has no sender is quarantined with its reason, never
+ * dropped; a sender opening too many tickets has further new tickets held, visible in the CLI.
  */
 import { join } from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
+import type { DNSResolver } from 'mailauth';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config-schema.js';
 import { isGuichetError } from '../guichet-error.js';
+import { acknowledgeNewTicket } from '../notify/acknowledge-new-ticket.js';
+import type { TemplateStore } from '../notify/template-store.js';
 import { chooseSender } from '../parse/choose-sender.js';
 import { parseMessage } from '../parse/parse-message.js';
 import type { MailAddress, ParsedMessage } from '../parse/parsed-message.js';
+import { checkSenderAuth, type SenderAuth } from '../policy/check-sender-auth.js';
 import { detectAutomatedMessage } from '../policy/detect-automated-message.js';
-import type { Verdict } from '../policy/verdict.js';
 import { resolveRecipient } from '../smtp/resolve-recipient.js';
 import type { Database, SpoolRow } from '../store/database-schema.js';
 import { recordDecision } from '../store/decision-repo.js';
-import { markSpoolFiled, markSpoolQuarantined } from '../store/spool-repo.js';
-import { threadLookups } from '../store/ticket-repo.js';
+import { flagOutgoingBounced } from '../store/message-repo.js';
+import { markMailBounced } from '../store/outbox-repo.js';
+import { markSpoolFiled, markSpoolHeld, markSpoolQuarantined } from '../store/spool-repo.js';
+import { countTicketsOpenedBy, threadLookups } from '../store/ticket-repo.js';
 import { matchTicket } from '../thread/match-ticket.js';
-import { fileMessage, type FileOutcome } from '../tickets/file-message.js';
-import { queueCustomerMail } from '../notify/queue-customer-mail.js';
-import type { TemplateStore } from '../notify/template-store.js';
+import type { ThreadDecision } from '../thread/thread-decision.js';
+import { fileMessage } from '../tickets/file-message.js';
 
 export interface PipelineDeps {
   db: Kysely<Database>;
@@ -31,91 +36,120 @@ export interface PipelineDeps {
   secret: string;
   templates: TemplateStore;
   logger: Logger;
+  resolver?: DNSResolver;
 }
 
-export type ProcessResult = { kind: 'filed'; ticketId: number } | { kind: 'quarantined'; reason: string };
+export type ProcessResult = { kind: 'filed'; ticketId: number } | { kind: 'quarantined'; reason: string } | { kind: 'held'; reason: string };
 
+/** What the network- and CPU-bound first half (parse, sender authentication) hands to filing. */
+export interface PreparedEntry {
+  entry: SpoolRow;
+  message: ParsedMessage;
+  sender: MailAddress;
+  fromHeader: boolean;
+  auth: SenderAuth;
+}
+
+/** Both halves in sequence, for one entry. */
 export async function processSpoolEntry(deps: PipelineDeps, entry: SpoolRow): Promise<ProcessResult> {
+  const prepared = await prepareSpoolEntry(deps, entry);
+  return 'kind' in prepared ? prepared : fileSpoolEntry(deps, prepared);
+}
+
+/**
+ * Parses the message and checks its sender's authentication. Independent per message, so the
+ * spool worker runs several at once (DNS round trips overlap); filing then runs one at a time.
+ */
+export async function prepareSpoolEntry(deps: PipelineDeps, entry: SpoolRow): Promise<PreparedEntry | ProcessResult> {
   const { db, config } = deps;
+  const rawFile = join(config.dataDir, entry.raw_path);
   let message: ParsedMessage;
   try {
-    message = await parseMessage(join(config.dataDir, entry.raw_path), config.dataDir);
+    message = await parseMessage(rawFile, config.dataDir);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT' || ((error as Error).cause as NodeJS.ErrnoException)?.code === 'ENOENT';
     if (!missing && !(isGuichetError(error) && error.code === 'PARSE_MALFORMED')) throw error;
-    return quarantine(db, entry, missing ? 'SPOOL_FILE_MISSING' : 'PARSE_MALFORMED', (error as Error).message);
+    return setAside(db, entry, 'quarantined', missing ? 'SPOOL_FILE_MISSING' : 'PARSE_MALFORMED', (error as Error).message);
   }
   const chosen = chooseSender(message, entry.mail_from);
-  if (!chosen) return quarantine(db, entry, 'PARSE_NO_SENDER', 'no From header and a null envelope sender <>');
+  if (!chosen) return setAside(db, entry, 'quarantined', 'PARSE_NO_SENDER', 'no From header and a null envelope sender <>');
+  const auth = await checkSenderAuth({
+    rawFile,
+    remoteAddress: entry.remote_address,
+    helo: entry.helo,
+    mailFrom: entry.mail_from,
+    fromAddress: message.from?.address ?? null,
+    mta: config.smtp.hostname,
+    resolver: deps.resolver,
+  });
+  return { entry, message, sender: chosen.sender, fromHeader: chosen.fromHeader, auth };
+}
+
+/** Policy, threading, filing and notification, in one transaction. */
+export async function fileSpoolEntry(deps: PipelineDeps, prepared: PreparedEntry): Promise<ProcessResult> {
+  const { db, config } = deps;
+  const { entry, message, sender, auth } = prepared;
   const mailboxes = config.mailboxes.map((mailbox) => mailbox.address);
   const rcptTo = JSON.parse(entry.rcpt_to) as string[];
   const mailbox = rcptTo.map((rcpt) => resolveRecipient(rcpt, mailboxes)?.mailbox).find(Boolean) ?? mailboxes[0] ?? '';
-  const verdict = detectAutomatedMessage({ message, envelopeFrom: entry.mail_from, sender: chosen.sender.address, ourAddresses: mailboxes });
-  const flags = [...(chosen.fromHeader ? [] : ['no_from_header']), ...message.defects];
+  const verdict = detectAutomatedMessage({ message, envelopeFrom: entry.mail_from, sender: sender.address, ourAddresses: mailboxes });
+  const flags = [...(prepared.fromHeader ? [] : ['no_from_header']), ...message.defects];
   const at = new Date().toISOString();
-  const ticketId = await db.transaction().execute(async (trx) => {
-    const decision = await matchTicket(
-      { secret: deps.secret, mailboxes, rcptTo, sender: chosen.sender.address, message },
-      threadLookups(trx),
-    );
-    const outcome = await fileMessage(trx, { spoolId: entry.id, message, sender: chosen.sender, flags, mailbox, ourAddresses: mailboxes, decision, locale: config.locale, at });
-    const threadCode = decision.kind === 'existing' ? `THREAD_${decision.rule.toUpperCase()}` : `THREAD_NEW_${decision.reason.toUpperCase()}`;
-    const threadDetail = decision.kind === 'existing' ? `ticket #${decision.ticketId}` : decision.note;
-    await recordDecision(trx, { spoolId: entry.id, ticketId: outcome.ticket.id, stage: 'thread', code: threadCode, detail: threadDetail }, at);
-    await notifyCustomer(trx, deps, { entry, outcome, verdict, sender: chosen.sender, message, at });
-    await markSpoolFiled(trx, entry.id, outcome.ticket.id, at);
-    return outcome.ticket.id;
+  const outcome = await db.transaction().execute(async (trx): Promise<ProcessResult> => {
+    const decision = await matchTicket({ secret: deps.secret, mailboxes, rcptTo, sender: sender.address, message }, threadLookups(trx));
+    const hold = await holdReason(trx, config, entry, decision, sender.address, at);
+    if (hold) {
+      await markSpoolHeld(trx, entry.id, 'RATE_LIMIT_NEW_TICKETS', hold, at);
+      await recordDecision(trx, { spoolId: entry.id, ticketId: null, stage: 'policy', code: 'HELD_RATE_LIMIT_NEW_TICKETS', detail: hold }, at);
+      return { kind: 'held', reason: 'RATE_LIMIT_NEW_TICKETS' };
+    }
+    const isBounce = decision.kind === 'existing' && decision.rule === 'bounce';
+    const filed = await fileMessage(trx, { spoolId: entry.id, message, sender, flags, auth, mailbox, ourAddresses: mailboxes, decision, locale: config.locale, advanceStatus: !isBounce, at });
+    const ticketId = filed.ticket.id;
+    await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'thread', ...describeDecision(decision) }, at);
+    if (filed.kind === 'duplicate') {
+      await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'tickets', code: 'DUPLICATE_MESSAGE_ID', detail: `same Message-ID as message ${filed.duplicateOf}` }, at);
+    } else {
+      if (filed.note) await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'tickets', code: 'NEW_TICKET_AFTER_CLOSED', detail: filed.note }, at);
+      if (isBounce) await recordBounce(trx, entry.id, ticketId, message, at);
+      if (filed.isNewTicket) {
+        const mailDeps = { config, secret: deps.secret, templates: deps.templates, teamName: config.outbound.name, envelopeFrom: config.outbound.from ?? filed.ticket.mailbox };
+        await acknowledgeNewTicket(trx, mailDeps, { spoolId: entry.id, ticket: filed.ticket, sender, message, verdict, auth, at });
+      }
+    }
+    await markSpoolFiled(trx, entry.id, ticketId, at);
+    return { kind: 'filed', ticketId };
   });
-  deps.logger.info({ spoolId: entry.id, ticketId }, 'message filed');
-  return { kind: 'filed', ticketId };
+  deps.logger.info({ spoolId: entry.id, ...outcome }, outcome.kind === 'filed' ? 'message filed' : 'message held');
+  return outcome;
 }
 
-interface NotifyInput {
-  entry: SpoolRow;
-  outcome: FileOutcome;
-  verdict: Verdict;
-  sender: MailAddress;
-  message: ParsedMessage;
-  at: string;
+function describeDecision(decision: ThreadDecision): { code: string; detail: string | null } {
+  if (decision.kind === 'existing') return { code: `THREAD_${decision.rule.toUpperCase()}`, detail: `ticket #${decision.ticketId}` };
+  return { code: `THREAD_NEW_${decision.reason.toUpperCase()}`, detail: decision.note };
 }
 
-/** The acknowledgement: for a new ticket only, and only when policy allows an automatic reply. */
-async function notifyCustomer(trx: Transaction<Database>, deps: PipelineDeps, input: NotifyInput): Promise<void> {
-  const { outcome, entry, at } = input;
-  const ticketId = outcome.ticket.id;
-  if (outcome.kind === 'duplicate') {
-    const detail = `same Message-ID as message ${outcome.duplicateOf}`;
-    await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'tickets', code: 'DUPLICATE_MESSAGE_ID', detail }, at);
-    return;
-  }
-  if (outcome.note) await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'tickets', code: 'NEW_TICKET_AFTER_CLOSED', detail: outcome.note }, at);
-  if (!outcome.isNewTicket) return;
-  if (!input.verdict.autoReply) {
-    const detail = `${input.verdict.reason}: ${input.verdict.detail}`;
-    await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'policy', code: 'ACK_SUPPRESSED', detail }, at);
-    return;
-  }
-  await queueCustomerMail(
-    trx,
-    { secret: deps.secret, templates: deps.templates, teamName: deps.config.outbound.name, envelopeFrom: deps.config.outbound.from ?? outcome.ticket.mailbox },
-    {
-      event: 'ack-new-ticket',
-      ticket: outcome.ticket,
-      to: input.sender,
-      inReplyTo: input.message.messageId,
-      references: input.message.references,
-      automatic: true,
-      at,
-    },
-  );
-  await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'notify', code: 'ACK_QUEUED', detail: `to ${input.sender.address}` }, at);
+/** More than `limits.newTicketsPerSenderPerHour` new tickets from one sender: hold the next ones. */
+async function holdReason(trx: Transaction<Database>, config: Config, entry: SpoolRow, decision: ThreadDecision, sender: string, at: string): Promise<string | null> {
+  if (decision.kind !== 'new' || entry.released) return null;
+  const since = new Date(Date.parse(at) - 3_600_000).toISOString();
+  const opened = await countTicketsOpenedBy(trx, sender, since);
+  const limit = config.limits.newTicketsPerSenderPerHour;
+  return opened >= limit ? `${sender} opened ${opened} tickets in the last hour (limit ${limit}); release with: guichet spool release ${entry.id}` : null;
 }
 
-async function quarantine(db: Kysely<Database>, entry: SpoolRow, reason: string, detail: string): Promise<ProcessResult> {
+async function recordBounce(trx: Transaction<Database>, spoolId: string, ticketId: number, message: ParsedMessage, at: string): Promise<void> {
+  const ids = message.reportedMessageIds;
+  await flagOutgoingBounced(trx, ids);
+  const failed = await markMailBounced(trx, ids, message.subject || 'delivery report');
+  await recordDecision(trx, { spoolId, ticketId, stage: 'notify', code: 'NOTIFY_BOUNCED', detail: `${failed} outgoing mail(s) reported undeliverable: ${ids.join(' ')}` }, at);
+}
+
+async function setAside(db: Kysely<Database>, entry: SpoolRow, state: 'quarantined', reason: string, detail: string): Promise<ProcessResult> {
   const at = new Date().toISOString();
   await db.transaction().execute(async (trx) => {
     await markSpoolQuarantined(trx, entry.id, reason, detail, at);
     await recordDecision(trx, { spoolId: entry.id, ticketId: null, stage: 'spool', code: `QUARANTINED_${reason}`, detail }, at);
   });
-  return { kind: 'quarantined', reason };
+  return { kind: state, reason };
 }

@@ -10,9 +10,11 @@ import { PollingLoop } from '../polling-loop.js';
 import type { SpoolRow } from '../store/database-schema.js';
 import { deferSpoolEntry, listPendingSpool, markSpoolQuarantined } from '../store/spool-repo.js';
 import { recordDecision } from '../store/decision-repo.js';
-import { processSpoolEntry, type PipelineDeps } from './process-spool-entry.js';
+import { fileSpoolEntry, prepareSpoolEntry, type PipelineDeps, type PreparedEntry, type ProcessResult } from './process-spool-entry.js';
 
 const MAX_ATTEMPTS = 5;
+const BATCH = 32;
+const PREPARE_CONCURRENCY = 8;
 
 export class SpoolWorker {
   private readonly loop: PollingLoop;
@@ -38,29 +40,53 @@ export class SpoolWorker {
     return this.loop.stop();
   }
 
+  /** Prepares a batch with bounded concurrency, then files it one entry at a time, in arrival order. */
   async processPending(): Promise<number> {
-    const entries = await listPendingSpool(this.deps.db, 50, new Date().toISOString());
-    for (const entry of entries) await this.processOne(entry);
+    const entries = await listPendingSpool(this.deps.db, BATCH, new Date().toISOString());
+    const prepared = await mapWithConcurrency(entries, PREPARE_CONCURRENCY, (entry) => this.attempt(entry, () => prepareSpoolEntry(this.deps, entry)));
+    for (const [index, entry] of entries.entries()) {
+      const ready = prepared[index];
+      if (ready && !('kind' in ready)) await this.attempt(entry, () => fileSpoolEntry(this.deps, ready as PreparedEntry));
+    }
     if (entries.length > 0) this.onFiled();
     return entries.length;
   }
 
-  private async processOne(entry: SpoolRow): Promise<void> {
+  /** Runs one step for an entry; a failure defers the entry (or quarantines it after MAX_ATTEMPTS). */
+  private async attempt<T extends PreparedEntry | ProcessResult>(entry: SpoolRow, step: () => Promise<T>): Promise<T | null> {
     try {
-      await processSpoolEntry(this.deps, entry);
+      return await step();
     } catch (error) {
-      const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      const attempt = entry.attempts + 1;
-      this.deps.logger.error({ spoolId: entry.id, attempt, err: error }, 'processing failed');
-      if (attempt >= MAX_ATTEMPTS) {
-        const at = new Date().toISOString();
-        await markSpoolQuarantined(this.deps.db, entry.id, 'PROCESSING_FAILED', detail, at);
-        await recordDecision(this.deps.db, { spoolId: entry.id, ticketId: null, stage: 'spool', code: 'QUARANTINED_PROCESSING_FAILED', detail }, at);
-        return;
-      }
-      await deferSpoolEntry(this.deps.db, entry.id, detail, new Date(Date.now() + 1000 * 2 ** attempt).toISOString());
+      await this.recordFailure(entry, error);
+      return null;
     }
   }
+
+  private async recordFailure(entry: SpoolRow, error: unknown): Promise<void> {
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const attempt = entry.attempts + 1;
+    this.deps.logger.error({ spoolId: entry.id, attempt, err: error }, 'processing failed');
+    if (attempt >= MAX_ATTEMPTS) {
+      const at = new Date().toISOString();
+      await markSpoolQuarantined(this.deps.db, entry.id, 'PROCESSING_FAILED', detail, at);
+      await recordDecision(this.deps.db, { spoolId: entry.id, ticketId: null, stage: 'spool', code: 'QUARANTINED_PROCESSING_FAILED', detail }, at);
+      return;
+    }
+    await deferSpoolEntry(this.deps.db, entry.id, detail, new Date(Date.now() + 1000 * 2 ** attempt).toISOString());
+  }
+}
+
+async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
 }
 
 async function removeUnacceptedFiles({ db, config, logger }: PipelineDeps): Promise<void> {

@@ -23,7 +23,20 @@ export interface SmtpEnvelope {
   rcptTo: readonly string[];
 }
 
-export type AcceptResult = { kind: 'spooled'; id: string } | { kind: 'oversized'; bytes: number };
+export type AcceptResult =
+  | { kind: 'spooled'; id: string }
+  | { kind: 'oversized'; bytes: number }
+  | { kind: 'refused'; refusal: Refusal };
+
+export interface Refusal {
+  code: string; // e.g. POLICY_BLOCKED_SENDER
+  detail: string;
+}
+
+/** Looks at the message's header block before it is committed; a refusal means no 250. */
+export type HeaderScreen = (headerBlock: string) => Refusal | null;
+
+const MAX_HEADER_CAPTURE = 256 * 1024;
 
 type NewSpoolRow = Insertable<SpoolTable>;
 type SizedStream = Readable & { sizeExceeded?: boolean; byteLength?: number };
@@ -43,14 +56,19 @@ export class SpoolWriter {
     this.rows = new GroupCommit((rows) => this.commitRows(rows));
   }
 
-  async accept(stream: SizedStream, envelope: SmtpEnvelope): Promise<AcceptResult> {
+  async accept(stream: SizedStream, envelope: SmtpEnvelope, screen: HeaderScreen = () => null): Promise<AcceptResult> {
     const receivedAt = new Date();
     const id = newSpoolId(receivedAt.getTime());
     const file = join(this.spoolDir, `${id}.eml`);
-    const size = await this.writeDurably(stream, file, traceHeader(id, envelope, this.hostname, receivedAt));
+    const { size, head } = await this.writeDurably(stream, file, traceHeader(id, envelope, this.hostname, receivedAt));
     if (stream.sizeExceeded) {
       await rm(file, { force: true });
       return { kind: 'oversized', bytes: stream.byteLength ?? size };
+    }
+    const refusal = screen(head);
+    if (refusal) {
+      await rm(file, { force: true });
+      return { kind: 'refused', refusal };
     }
     const row: NewSpoolRow = {
       id,
@@ -77,8 +95,11 @@ export class SpoolWriter {
     return { kind: 'spooled', id };
   }
 
-  /** Streams the message to disk (never whole in memory) and fsyncs it; keeps draining past the size limit. */
-  private async writeDurably(stream: SizedStream, file: string, header: string): Promise<number> {
+  /**
+   * Streams the message to disk (never whole in memory) and fsyncs it; keeps draining past the
+   * size limit. Also returns the header block (up to the first empty line, at most 256 KiB).
+   */
+  private async writeDurably(stream: SizedStream, file: string, header: string): Promise<{ size: number; head: string }> {
     let handle;
     try {
       handle = await open(file, 'wx', 0o640);
@@ -87,15 +108,24 @@ export class SpoolWriter {
       throw new GuichetError('SPOOL_WRITE_FAILED', `cannot create ${file}: ${String(cause)}`, { cause });
     }
     let size = 0;
+    let head = '';
+    let headDone = false;
     try {
       await handle.write(header);
       for await (const chunk of stream) {
         if (stream.sizeExceeded) continue; // drain so the client gets its 552 after DATA
         await handle.write(chunk as Buffer);
         size += (chunk as Buffer).length;
+        if (!headDone) {
+          head += (chunk as Buffer).toString('latin1');
+          const end = head.search(/\r?\n\r?\n/);
+          if (end !== -1) head = head.slice(0, end);
+          headDone = end !== -1 || head.length >= MAX_HEADER_CAPTURE;
+        }
       }
       await handle.sync();
-      return size;
+      // latin1 kept the bytes as they were; headers may be raw UTF-8 (RFC 6532).
+      return { size, head: Buffer.from(head, 'latin1').toString('utf8') };
     } catch (cause) {
       stream.resume();
       await rm(file, { force: true });

@@ -5,7 +5,7 @@
  */
 import type { Generated, Insertable, Selectable } from 'kysely';
 
-export type SpoolState = 'pending' | 'filed' | 'quarantined';
+export type SpoolState = 'pending' | 'filed' | 'quarantined' | 'held';
 
 export interface SpoolTable {
   id: string;
@@ -22,6 +22,7 @@ export interface SpoolTable {
   ticket_id: number | null;
   attempts: Generated<number>;
   not_before: string | null; // a deferred entry is retried after this time
+  released: Generated<number>; // 1: an admin released it from a hold; limits no longer apply
   processed_at: string | null;
 }
 
@@ -54,6 +55,7 @@ export interface MessageTable {
   html: string | null;
   sent_at: string | null; // the Date header
   flags_json: string; // JSON array of flag words such as "no_from_header"
+  auth_json: string | null; // SenderAuth of an inbound message
   created_at: string;
 }
 
@@ -85,6 +87,9 @@ export interface OutboxTable {
   next_attempt_at: string;
   last_error: string | null;
   payload_json: string; // OutgoingMail
+  recipient: string | null;
+  message_id: string | null;
+  automatic: Generated<number>; // 1 for automatic mail (acknowledgements, reminders)
   created_at: string;
   sent_at: string | null;
 }
@@ -99,6 +104,13 @@ export interface DecisionTable {
   created_at: string;
 }
 
+export interface SenderListTable {
+  id: Generated<number>;
+  list: 'block' | 'allow';
+  entry: string;
+  created_at: string;
+}
+
 export interface Database {
   spool: SpoolTable;
   tickets: TicketTable;
@@ -107,6 +119,7 @@ export interface Database {
   attachments: AttachmentTable;
   outbox: OutboxTable;
   decisions: DecisionTable;
+  sender_lists: SenderListTable;
 }
 
 export type SpoolRow = Selectable<SpoolTable>;

@@ -47,3 +47,13 @@ export async function listAttachments(db: Db, messageRowIds: readonly number[]) 
   if (messageRowIds.length === 0) return [];
   return db.selectFrom('attachments').selectAll().where('message_row_id', 'in', [...messageRowIds]).orderBy('id').execute();
 }
+
+/** Flags our outgoing messages with these Message-IDs as bounced. */
+export async function flagOutgoingBounced(db: Db, messageIds: readonly string[]): Promise<void> {
+  if (messageIds.length === 0) return;
+  const rows = await db.selectFrom('messages').select(['id', 'flags_json']).where('direction', '=', 'out').where('message_id', 'in', [...messageIds]).execute();
+  for (const row of rows) {
+    const flags = new Set(JSON.parse(row.flags_json) as string[]).add('bounced');
+    await db.updateTable('messages').set({ flags_json: JSON.stringify([...flags]) }).where('id', '=', row.id).execute();
+  }
+}

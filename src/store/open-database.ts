@@ -11,9 +11,11 @@ import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider
 import { GuichetError } from '../guichet-error.js';
 import type { Database } from './database-schema.js';
 import * as initial from './migrations/001-initial.js';
+import * as senderPolicy from './migrations/002-sender-policy.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
+  '002-sender-policy': senderPolicy,
 };
 
 const staticProvider: MigrationProvider = { getMigrations: async () => migrations };

@@ -9,7 +9,7 @@ import type { Database, OutboxRow } from './database-schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export async function enqueueMail(db: Db, job: { ticketId: number | null; event: string; mail: OutgoingMail; at: string }): Promise<number> {
+export async function enqueueMail(db: Db, job: { ticketId: number | null; event: string; mail: OutgoingMail; automatic: boolean; at: string }): Promise<number> {
   const row = await db
     .insertInto('outbox')
     .values({
@@ -19,6 +19,9 @@ export async function enqueueMail(db: Db, job: { ticketId: number | null; event:
       next_attempt_at: job.at,
       last_error: null,
       payload_json: JSON.stringify(job.mail),
+      recipient: job.mail.to[0] ?? null,
+      message_id: job.mail.messageId,
+      automatic: job.automatic ? 1 : 0,
       created_at: job.at,
       sent_at: null,
     })
@@ -59,4 +62,27 @@ export async function listOutbox(db: Db, filter: { ticketId?: number } = {}): Pr
   let query = db.selectFrom('outbox').selectAll();
   if (filter.ticketId !== undefined) query = query.where('ticket_id', '=', filter.ticketId);
   return query.orderBy('id').execute();
+}
+
+/** Automatic mails queued for one recipient since a time: the per-sender auto-reply limit. */
+export async function countAutomaticMailTo(db: Db, recipient: string, since: string): Promise<number> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('recipient', '=', recipient)
+    .where('automatic', '=', 1)
+    .where('created_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** A delivery report came back for these Message-IDs of ours: the mails failed. */
+export async function markMailBounced(db: Db, messageIds: readonly string[], detail: string): Promise<number> {
+  if (messageIds.length === 0) return 0;
+  const result = await db
+    .updateTable('outbox')
+    .set({ state: 'failed', last_error: `bounced: ${detail}` })
+    .where('message_id', 'in', [...messageIds])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

@@ -41,3 +41,19 @@ export async function deferSpoolEntry(db: Db, id: string, detail: string, retryA
     .where('id', '=', id)
     .execute();
 }
+
+/** Holds an entry (sender over a limit) with its reason; an admin may release it. */
+export async function markSpoolHeld(db: Db, id: string, reason: string, detail: string, at: string): Promise<void> {
+  await db.updateTable('spool').set({ state: 'held', reason, detail, processed_at: at }).where('id', '=', id).execute();
+}
+
+/** Sends a held entry back to the queue, marked so that the limit that held it no longer applies. */
+export async function releaseHeldSpool(db: Db, id: string): Promise<boolean> {
+  const result = await db
+    .updateTable('spool')
+    .set({ state: 'pending', released: 1, not_before: null })
+    .where('id', '=', id)
+    .where('state', '=', 'held')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

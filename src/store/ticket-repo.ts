@@ -91,3 +91,14 @@ export function threadLookups(db: Db): ThreadLookups {
     },
   };
 }
+
+/** Tickets a requester opened since a time: the new-tickets-per-sender limit. */
+export async function countTicketsOpenedBy(db: Db, requester: string, since: string): Promise<number> {
+  const row = await db
+    .selectFrom('tickets')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('requester', '=', requester)
+    .where('created_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,6 +1,6 @@
 /**
  * Decides which ticket a message belongs to, in order of trust: (a) a valid reply token in an
- * envelope recipient, (b) In-Reply-To, then References (newest first), naming a Message-ID the
+ * envelope recipient, or a delivery report about a mail we sent (signed Message-ID), (b) In-Reply-To, then References (newest first), naming a Message-ID the
  * ticket has seen or sent, (c) a `[#id]` subject tag, honoured only when the sender already
  * takes part in that ticket, so a guessed number never opens someone else's conversation;
  * else (d) a new ticket. Input: the parsed message and narrow look-ups. Output: ThreadDecision.
@@ -24,7 +24,7 @@ export interface ThreadInput {
   mailboxes: readonly string[];
   rcptTo: readonly string[];
   sender: string;
-  message: Pick<ParsedMessage, 'inReplyTo' | 'references' | 'subject'>;
+  message: Pick<ParsedMessage, 'inReplyTo' | 'references' | 'subject'> & Partial<Pick<ParsedMessage, 'reportedMessageIds'>>;
 }
 
 export async function matchTicket(input: ThreadInput, lookups: ThreadLookups): Promise<ThreadDecision> {
@@ -35,6 +35,10 @@ export async function matchTicket(input: ThreadInput, lookups: ThreadLookups): P
     if (!parsed) continue;
     if (await lookups.ticketExists(parsed.ticketId)) return { kind: 'existing', ticketId: parsed.ticketId, rule: 'reply_token' };
     unknownReference = true;
+  }
+  for (const id of input.message.reportedMessageIds ?? []) {
+    const signed = readSignedMessageId(input.secret, id);
+    if (signed !== null && (await lookups.ticketExists(signed))) return { kind: 'existing', ticketId: signed, rule: 'bounce' };
   }
   const headerRules = [
     { rule: 'in_reply_to' as const, ids: input.message.inReplyTo ? [input.message.inReplyTo] : [] },

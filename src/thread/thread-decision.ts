@@ -3,7 +3,7 @@
  * the decisions log, so "why did this reply land in ticket 42?" is answered by a query.
  */
 
-export type ThreadRule = 'reply_token' | 'in_reply_to' | 'references' | 'subject_tag';
+export type ThreadRule = 'reply_token' | 'bounce' | 'in_reply_to' | 'references' | 'subject_tag';
 
 export type ThreadDecision =
   | { kind: 'existing'; ticketId: number; rule: ThreadRule }

@@ -7,6 +7,7 @@
  */
 import type { Transaction } from 'kysely';
 import type { MailAddress, ParsedMessage } from '../parse/parsed-message.js';
+import type { SenderAuth } from '../policy/check-sender-auth.js';
 import { normalizeSubject } from '../parse/normalize-subject.js';
 import { resolveRecipient } from '../smtp/resolve-recipient.js';
 import type { Database, TicketRow } from '../store/database-schema.js';
@@ -21,10 +22,13 @@ export interface FileInput {
   message: ParsedMessage;
   sender: MailAddress;
   flags: readonly string[];
+  auth: SenderAuth | null;
   mailbox: string;
   ourAddresses: readonly string[];
   decision: ThreadDecision;
   locale: string;
+  /** False for messages that are not the customer speaking (delivery reports): the status stays. */
+  advanceStatus: boolean;
   at: string;
 }
 
@@ -40,7 +44,7 @@ export async function fileMessage(trx: Transaction<Database>, input: FileInput):
   }
   const { ticket: found, note } = await existingTicket(trx, input);
   const isNewTicket = found === undefined;
-  const ticket = found ? await advanceTicket(trx, found, input.at) : await openTicket(trx, input);
+  const ticket = !found ? await openTicket(trx, input) : input.advanceStatus ? await advanceTicket(trx, found, input.at) : found;
   const messageRowId = await insertMessage(
     trx,
     {
@@ -59,6 +63,7 @@ export async function fileMessage(trx: Transaction<Database>, input: FileInput):
       html: input.message.html,
       sent_at: input.message.date,
       flags_json: JSON.stringify(input.flags),
+      auth_json: input.auth ? JSON.stringify(input.auth) : null,
       created_at: input.at,
     },
     input.message.attachments,

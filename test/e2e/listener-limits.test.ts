@@ -52,7 +52,7 @@ describe('listener limits', () => {
     await dialog.command('EHLO client');
     await dialog.command('MAIL FROM:<a@customer.test>');
     expect((await dialog.command('RCPT TO:<support@example.org>')).code).toBe(250);
-    expect((await dialog.command('RCPT TO:<billing@example.org>')).text).toMatch(/^452 4\.5\.3/);
+    expect((await dialog.command('RCPT TO:<billing@example.org>')).text).toMatch(/^452 /);
     expect((await dialog.data('From: a@customer.test\r\nSubject: s\r\n\r\nx\r\n')).code).toBe(250);
     dialog.close();
   });

@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import type { ConfigInput } from '../../src/config/config-schema.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { startGateway, type Gateway } from '../../src/main.js';
+import { fixedResolver, type DnsRecords } from './fixed-dns.js';
 import { startSmtpSink, waitUntil, type SmtpSink } from './smtp-sink.js';
 
 export interface TestGateway {
@@ -25,7 +26,7 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-export async function startTestGateway(overrides: Partial<ConfigInput> = {}, options: { relay?: boolean } = {}): Promise<TestGateway> {
+export async function startTestGateway(overrides: Partial<ConfigInput> = {}, options: { relay?: boolean; dns?: DnsRecords } = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'guichet-test-'));
   const sink = await startSmtpSink();
   const config = parseConfig({
@@ -37,7 +38,7 @@ export async function startTestGateway(overrides: Partial<ConfigInput> = {}, opt
     outbound: options.relay === false ? { ...overrides.outbound } : { smtp: { host: '127.0.0.1', port: sink.port }, retryBaseMs: 50, ...overrides.outbound },
     logLevel: 'silent',
   });
-  const gateway = await startGateway(config, { logger: pino({ level: 'silent' }), pollMs: 50 });
+  const gateway = await startGateway(config, { logger: pino({ level: 'silent' }), pollMs: 50, resolver: fixedResolver(options.dns) });
   const client = nodemailer.createTransport({ host: '127.0.0.1', port: gateway.smtpPort, secure: false, ignoreTLS: true, pool: false });
   return {
     gateway,

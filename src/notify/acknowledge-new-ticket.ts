@@ -1,0 +1,63 @@
+/**
+ * Whether a new ticket gets its automatic acknowledgement, and queuing it. Withheld (and the
+ * reason recorded) when policy says the message is machine-written or from ourselves, when the
+ * sender is not authenticated and the config requires it, or when the sender already received
+ * `autoReply.maxPerSender` automatic mails within `autoReply.periodMinutes`: a flood of forged
+ * mail must not turn the support address into a spam cannon.
+ */
+import type { Transaction } from 'kysely';
+import type { Config } from '../config/config-schema.js';
+import type { MailAddress, ParsedMessage } from '../parse/parsed-message.js';
+import type { SenderAuth } from '../policy/check-sender-auth.js';
+import type { Verdict } from '../policy/verdict.js';
+import type { Database, TicketRow } from '../store/database-schema.js';
+import { recordDecision } from '../store/decision-repo.js';
+import { countAutomaticMailTo } from '../store/outbox-repo.js';
+import { queueCustomerMail, type CustomerMailDeps } from './queue-customer-mail.js';
+
+export interface AcknowledgeInput {
+  spoolId: string;
+  ticket: TicketRow;
+  sender: MailAddress;
+  message: ParsedMessage;
+  verdict: Verdict;
+  auth: SenderAuth;
+  at: string;
+}
+
+export async function acknowledgeNewTicket(trx: Transaction<Database>, deps: CustomerMailDeps & { config: Config }, input: AcknowledgeInput): Promise<void> {
+  const { spoolId, ticket, at } = input;
+  const withheld = await reasonToWithhold(trx, deps.config, input);
+  if (withheld) {
+    await recordDecision(trx, { spoolId, ticketId: ticket.id, stage: 'policy', code: 'ACK_SUPPRESSED', detail: withheld }, at);
+    return;
+  }
+  await queueCustomerMail(trx, deps, {
+    event: 'ack-new-ticket',
+    ticket,
+    to: input.sender,
+    inReplyTo: input.message.messageId,
+    references: input.message.references,
+    automatic: true,
+    at,
+  });
+  await recordDecision(trx, { spoolId, ticketId: ticket.id, stage: 'notify', code: 'ACK_QUEUED', detail: `to ${input.sender.address}` }, at);
+}
+
+async function reasonToWithhold(trx: Transaction<Database>, config: Config, input: AcknowledgeInput): Promise<string | null> {
+  if (!input.verdict.autoReply) return `${input.verdict.reason}: ${input.verdict.detail}`;
+  if (requiresAuthenticatedSender(config) && !input.auth.aligned) {
+    return `unauthenticated_sender: spf=${input.auth.spf} dkim=${input.auth.dkim} dmarc=${input.auth.dmarc}, none aligned with ${input.auth.fromDomain ?? 'the From domain'}`;
+  }
+  const since = new Date(Date.parse(input.at) - config.autoReply.periodMinutes * 60_000).toISOString();
+  const sent = await countAutomaticMailTo(trx, input.sender.address, since);
+  if (sent >= config.autoReply.maxPerSender) {
+    return `rate_limited: ${sent} automatic mails to ${input.sender.address} in the last ${config.autoReply.periodMinutes} minutes`;
+  }
+  return null;
+}
+
+/** On by default unless the listener is on loopback (behind a relay, the client IP is the relay's and SPF cannot pass). */
+export function requiresAuthenticatedSender(config: Config): boolean {
+  return config.autoReply.requireAuthenticatedSender ?? !['127.0.0.1', '::1', 'localhost'].includes(config.smtp.host);
+}
