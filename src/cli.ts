@@ -63,8 +63,9 @@ async function dispatch(argv: string[]): Promise<number> {
     console.log(usage);
     return values.help ? 0 : 2;
   }
-  const config = readConfig(values.config);
-  if (command === 'serve') return serve(config);
+  const configFile = values.config ?? findDefaultConfigPath(process.cwd());
+  const config = configFile ? loadConfigFile(configFile) : parseConfig({});
+  if (command === 'serve') return serve(config, configFile);
   const db = await openDatabase(config.dataDir);
   try {
     if (command === 'tickets') {
@@ -119,13 +120,8 @@ async function editSenderList(db: Kysely<Database>, config: Config, list: ListNa
   return 0;
 }
 
-function readConfig(path: string | undefined): Config {
-  const file = path ?? findDefaultConfigPath(process.cwd());
-  return file ? loadConfigFile(file) : parseConfig({});
-}
-
-async function serve(config: Config): Promise<number> {
-  const gateway = await startGateway(config);
+async function serve(config: Config, configFile: string | undefined): Promise<number> {
+  const gateway = await startGateway(config, { configFile });
   // One plain line whatever the log level, for people and scripts waiting for the port.
   console.error(`guichet listening on smtp://${config.smtp.host}:${gateway.smtpPort} (data in ${config.dataDir})`);
   await new Promise<void>((resolve) => {

@@ -11,6 +11,7 @@ import type { DNSResolver } from 'mailauth';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config/config-schema.js';
 import { loadSecret } from './config/load-secret.js';
+import { watchConfigSection } from './config/watch-config-section.js';
 import { createListener } from './smtp/create-listener.js';
 import { SpoolWriter } from './spool/spool-writer.js';
 import { SpoolWorker } from './spool/spool-worker.js';
@@ -40,6 +41,8 @@ export interface GatewayOptions {
   /** DNS for SPF/DKIM/DMARC; tests pass fixed answers so they run offline. */
   resolver?: DNSResolver;
   templatesDir?: string;
+  /** The file the config came from: sections that apply live (blocklist) are re-read when it changes. */
+  configFile?: string;
   pollMs?: number;
 }
 
@@ -58,7 +61,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
   const spoolWorker = new SpoolWorker({ db, config, secret, templates, logger, resolver: options.resolver ?? cachingResolver() }, () => outboxWorker.wake(), options.pollMs);
   const spool = new SpoolWriter(db, config.dataDir, config.smtp.hostname, () => spoolWorker.wake());
-  const senderPolicy = new SenderPolicy(db, config.blocklist, logger);
+  const senderPolicy = new SenderPolicy(db, watchConfigSection(options.configFile, 'blocklist', config.blocklist, logger), logger);
   await senderPolicy.start();
   await spoolWorker.start();
   outboxWorker.start();

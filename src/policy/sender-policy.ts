@@ -1,8 +1,9 @@
 /**
  * The sender lists a running server enforces, kept current without a restart: entries from the
- * config file plus the stored ones, re-read every `refreshMs` (half a second by default, so a
- * `guichet blocklist add` in another process is in force within a second). A failed refresh
- * keeps the previous lists: policy never silently turns off.
+ * config file (re-read when the file changes) plus the stored ones, refreshed every `refreshMs`
+ * (half a second by default, so a `guichet blocklist add` in another process or an edit of the
+ * file is in force within a second). A failed refresh keeps the previous lists: policy never
+ * silently turns off.
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -15,13 +16,16 @@ export class SenderPolicy {
   private lists: SenderLists;
   private timer: NodeJS.Timeout | null = null;
 
+  private config: Config['blocklist'];
+
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly config: Config['blocklist'],
+    private readonly readConfig: () => Config['blocklist'],
     private readonly logger: Logger,
     private readonly refreshMs = 500,
   ) {
-    this.lists = new SenderLists({ block: configBlockEntries(config), allow: config.allow });
+    this.config = readConfig();
+    this.lists = new SenderLists({ block: configBlockEntries(this.config), allow: this.config.allow });
   }
 
   get refusalText(): string {
@@ -44,6 +48,7 @@ export class SenderPolicy {
 
   async refresh(): Promise<void> {
     try {
+      this.config = this.readConfig();
       const stored = await listSenderEntries(this.db);
       this.lists = new SenderLists({
         block: [...configBlockEntries(this.config), ...stored.filter((row) => row.list === 'block').map((row) => row.entry)],

@@ -6,6 +6,8 @@
  */
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,7 +16,7 @@ import { listOutbox } from '../../src/store/outbox-repo.js';
 import { listSpool } from '../../src/store/spool-repo.js';
 import { listTickets } from '../../src/store/ticket-repo.js';
 import { ticketDetail } from '../../src/tickets/ticket-view.js';
-import { writeConfig } from '../support/gateway-process.js';
+import { startGatewayProcess, writeConfig } from '../support/gateway-process.js';
 import { SmtpDialog, sendByDialog } from '../support/smtp-dialog.js';
 import { waitUntil } from '../support/smtp-sink.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
@@ -142,6 +144,36 @@ describe('live blocklist edits from the CLI', () => {
     const result = await guichet('blocklist', 'add', 'com');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('bare top-level name; write *.com');
+  });
+});
+
+describe('live blocklist edits in the config file', () => {
+  it('applies an edited blocklist.domains to the running server, and keeps it through an invalid edit', async () => {
+    harness = await startTestGateway(); // only for afterEach; the server under test is a real `guichet serve`
+    const dir = mkdtempSync(join(tmpdir(), 'guichet-live-'));
+    const config = { dataDir: 'data', smtp: { port: 0 }, logLevel: 'warn', secret: 'live-config-secret-0123456' };
+    const configFile = writeConfig(dir, config);
+    const server = await startGatewayProcess(configFile);
+    const probe = async (sender: string) => {
+      const { dialog } = await SmtpDialog.open(server.port);
+      await dialog.command('EHLO probe.test');
+      const reply = await dialog.command(`MAIL FROM:<${sender}>`);
+      dialog.close();
+      return reply.code;
+    };
+    try {
+      expect(await probe('a@edited.test')).toBe(250);
+      writeConfig(dir, { ...config, blocklist: { domains: ['edited.test'] } });
+      const editedAt = Date.now();
+      await waitUntil(async () => (await probe('a@edited.test')) === 550, 3000, 'the edited blocklist');
+      expect(Date.now() - editedAt).toBeLessThan(1500);
+      writeFileSync(configFile, '{ "blocklist": { "domains": ["not a domain"] } }');
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      expect(await probe('a@edited.test')).toBe(550);
+    } finally {
+      await server.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
