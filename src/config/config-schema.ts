@@ -78,13 +78,18 @@ const autoReplySchema = z.strictObject({
   periodMinutes: z.number().int().positive().default(60),
 });
 
+const topicsSchema = z.strictObject({
+  /** A customer reply whose subject shares less than this with its ticket's (0–1, see is-topic-change.ts) opens a new linked ticket. */
+  splitThreshold: z.number().min(0).max(1).default(0.34),
+});
+
 const limitsSchema = z.strictObject({
   newTicketsPerSenderPerHour: z.number().int().positive().default(20),
 });
 
 export const configSchema = z.strictObject({
   dataDir: z.string().min(1).default('data'),
-  locale: z.enum(['en', 'fr']).default('en'),
+  locale: z.enum(['en', 'fr', 'ru']).default('en'),
   /** HMAC secret for reply tokens and Message-IDs; generated into dataDir on first start when absent. */
   secret: z.string().min(16, 'must be at least 16 characters').optional(),
   smtp: smtpSchema.default(smtpSchema.parse({})),
@@ -96,6 +101,7 @@ export const configSchema = z.strictObject({
   blocklist: blocklistSchema.default(blocklistSchema.parse({})),
   autoReply: autoReplySchema.default(autoReplySchema.parse({})),
   limits: limitsSchema.default(limitsSchema.parse({})),
+  topics: topicsSchema.default(topicsSchema.parse({})),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,5 +1,7 @@
 /**
- * Whether a new ticket gets its automatic acknowledgement, and queuing it. Withheld (and the
+ * Whether a new ticket gets its automatic acknowledgement, and queuing it: `ack-split-ticket`
+ * when a reply on another topic was split into it, else `ack-new-ticket` (with the split hint
+ * when the first message holds several requests). Withheld (and the
  * reason recorded) when policy says the message is machine-written or from ourselves, when the
  * sender is not authenticated and the config requires it, or when the sender already received
  * `autoReply.maxPerSender` automatic mails within `autoReply.periodMinutes`: a flood of forged
@@ -11,6 +13,7 @@ import type { MailAddress, ParsedMessage } from '../parse/parsed-message.js';
 import type { SenderAuth } from '../policy/check-sender-auth.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { Database, TicketRow } from '../store/database-schema.js';
+import type { TicketLink } from '../tickets/file-message.js';
 import { recordDecision } from '../store/decision-repo.js';
 import { countAutomaticMailTo } from '../store/outbox-repo.js';
 import { queueCustomerMail, type CustomerMailDeps } from './queue-customer-mail.js';
@@ -22,6 +25,8 @@ export interface AcknowledgeInput {
   message: ParsedMessage;
   verdict: Verdict;
   auth: SenderAuth;
+  link: TicketLink | null;
+  multiTopic: boolean;
   at: string;
 }
 
@@ -33,7 +38,11 @@ export async function acknowledgeNewTicket(trx: Transaction<Database>, deps: Cus
     return;
   }
   await queueCustomerMail(trx, deps, {
-    event: 'ack-new-ticket',
+    event: input.link?.kind === 'split' ? 'ack-split-ticket' : 'ack-new-ticket',
+    extra: {
+      previous: input.link ? { id: input.link.from.id, subject: input.link.from.subject, closed: input.link.kind === 'after_closed' } : null,
+      multiTopic: input.multiTopic,
+    },
     ticket,
     to: input.sender,
     inReplyTo: input.message.messageId,

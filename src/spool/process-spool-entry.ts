@@ -15,6 +15,9 @@ import { isGuichetError } from '../guichet-error.js';
 import { acknowledgeNewTicket } from '../notify/acknowledge-new-ticket.js';
 import type { TemplateStore } from '../notify/template-store.js';
 import { chooseSender } from '../parse/choose-sender.js';
+import { detectLanguage } from '../parse/detect-language.js';
+import { extractNewPart } from '../parse/extract-new-part.js';
+import { normalizeSubject } from '../parse/normalize-subject.js';
 import { parseMessage } from '../parse/parse-message.js';
 import type { MailAddress, ParsedMessage } from '../parse/parsed-message.js';
 import { checkSenderAuth, type SenderAuth } from '../policy/check-sender-auth.js';
@@ -25,10 +28,10 @@ import { recordDecision } from '../store/decision-repo.js';
 import { flagOutgoingBounced } from '../store/message-repo.js';
 import { markMailBounced } from '../store/outbox-repo.js';
 import { markSpoolFiled, markSpoolHeld, markSpoolQuarantined } from '../store/spool-repo.js';
-import { countTicketsOpenedBy, threadLookups } from '../store/ticket-repo.js';
+import { countTicketsOpenedBy, findLastTicketOf, threadLookups } from '../store/ticket-repo.js';
 import { matchTicket } from '../thread/match-ticket.js';
 import type { ThreadDecision } from '../thread/thread-decision.js';
-import { fileMessage } from '../tickets/file-message.js';
+import { fileMessage, type FileOutcome } from '../tickets/file-message.js';
 
 export interface PipelineDeps {
   db: Kysely<Database>;
@@ -45,6 +48,8 @@ export type ProcessResult = { kind: 'filed'; ticketId: number } | { kind: 'quara
 export interface PreparedEntry {
   entry: SpoolRow;
   message: ParsedMessage;
+  newText: string;
+  language: string | null;
   sender: MailAddress;
   fromHeader: boolean;
   auth: SenderAuth;
@@ -82,7 +87,9 @@ export async function prepareSpoolEntry(deps: PipelineDeps, entry: SpoolRow): Pr
     mta: config.smtp.hostname,
     resolver: deps.resolver,
   });
-  return { entry, message, sender: chosen.sender, fromHeader: chosen.fromHeader, auth };
+  const newText = extractNewPart(message.text, message.html);
+  const language = detectLanguage(`${normalizeSubject(message.subject)}\n${newText}`);
+  return { entry, message, newText, language, sender: chosen.sender, fromHeader: chosen.fromHeader, auth };
 }
 
 /** Policy, threading, filing and notification, in one transaction. */
@@ -104,17 +111,35 @@ export async function fileSpoolEntry(deps: PipelineDeps, prepared: PreparedEntry
       return { kind: 'held', reason: 'RATE_LIMIT_NEW_TICKETS' };
     }
     const isBounce = decision.kind === 'existing' && decision.rule === 'bounce';
-    const filed = await fileMessage(trx, { spoolId: entry.id, message, sender, flags, auth, mailbox, ourAddresses: mailboxes, decision, locale: config.locale, advanceStatus: !isBounce, at });
+    const known = await findLastTicketOf(trx, sender.address);
+    const language = known?.language ?? prepared.language;
+    const locale = deps.templates.resolveLocale(language);
+    const filed = await fileMessage(trx, {
+      spoolId: entry.id,
+      message,
+      newText: prepared.newText,
+      sender,
+      flags,
+      auth,
+      mailbox,
+      ourAddresses: mailboxes,
+      decision,
+      language,
+      locale,
+      splitThreshold: config.topics.splitThreshold,
+      fromCustomer: !isBounce,
+      at,
+    });
     const ticketId = filed.ticket.id;
     await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'thread', ...describeDecision(decision) }, at);
     if (filed.kind === 'duplicate') {
       await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'tickets', code: 'DUPLICATE_MESSAGE_ID', detail: `same Message-ID as message ${filed.duplicateOf}` }, at);
     } else {
-      if (filed.note) await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'tickets', code: 'NEW_TICKET_AFTER_CLOSED', detail: filed.note }, at);
+      await recordTicketDecisions(trx, entry.id, filed, at);
       if (isBounce) await recordBounce(trx, entry.id, ticketId, message, at);
       if (filed.isNewTicket) {
         const mailDeps = { config, secret: deps.secret, templates: deps.templates, teamName: config.outbound.name, envelopeFrom: config.outbound.from ?? filed.ticket.mailbox };
-        await acknowledgeNewTicket(trx, mailDeps, { spoolId: entry.id, ticket: filed.ticket, sender, message, verdict, auth, at });
+        await acknowledgeNewTicket(trx, mailDeps, { spoolId: entry.id, ticket: filed.ticket, sender, message, verdict, auth, link: filed.link, multiTopic: filed.multiTopic?.multiTopic ?? false, at });
       }
     }
     await markSpoolFiled(trx, entry.id, ticketId, at);
@@ -136,6 +161,23 @@ async function holdReason(trx: Transaction<Database>, config: Config, entry: Spo
   const opened = await countTicketsOpenedBy(trx, sender, since);
   const limit = config.limits.newTicketsPerSenderPerHour;
   return opened >= limit ? `${sender} opened ${opened} tickets in the last hour (limit ${limit}); release with: guichet spool release ${entry.id}` : null;
+}
+
+/** Why a new ticket is linked to another, and a multi-topic first message, in the decisions log. */
+async function recordTicketDecisions(trx: Transaction<Database>, spoolId: string, filed: Extract<FileOutcome, { kind: 'filed' }>, at: string): Promise<void> {
+  const ticketId = filed.ticket.id;
+  if (filed.link?.kind === 'split') {
+    const detail = `reply to #${filed.link.from.id} on another topic (subject similarity ${filed.link.similarity} < threshold): "${filed.link.from.subject}" → "${filed.ticket.subject}"`;
+    await recordDecision(trx, { spoolId, ticketId, stage: 'tickets', code: 'SPLIT_TOPIC_CHANGE', detail }, at);
+    await recordDecision(trx, { spoolId, ticketId: filed.link.from.id, stage: 'tickets', code: 'SPLIT_INTO', detail: `#${ticketId} "${filed.ticket.subject}"` }, at);
+  }
+  if (filed.link?.kind === 'after_closed') {
+    await recordDecision(trx, { spoolId, ticketId, stage: 'tickets', code: 'NEW_TICKET_AFTER_CLOSED', detail: `#${filed.link.from.id} is closed` }, at);
+  }
+  if (filed.multiTopic?.multiTopic) {
+    const detail = filed.multiTopic.topics.map((words) => words.slice(0, 6).join(' ')).join(' | ');
+    await recordDecision(trx, { spoolId, ticketId, stage: 'tickets', code: 'MULTI_TOPIC', detail }, at);
+  }
 }
 
 async function recordBounce(trx: Transaction<Database>, spoolId: string, ticketId: number, message: ParsedMessage, at: string): Promise<void> {

@@ -36,6 +36,11 @@ export interface TicketTable {
   locale: string;
   created_at: string;
   updated_at: string;
+  split_from: number | null;
+  merged_into: number | null;
+  follows_up: number | null; // the closed ticket a customer wrote to again
+  language: string | null; // detected from the first message
+  flags_json: Generated<string>; // JSON array, e.g. ["multi_topic"]
 }
 
 export interface MessageTable {
@@ -52,6 +57,7 @@ export interface MessageTable {
   cc_json: string; // JSON array of addresses
   subject: string;
   text: string;
+  new_text: string | null; // inbound: the new part, quotes and signature removed
   html: string | null;
   sent_at: string | null; // the Date header
   flags_json: string; // JSON array of flag words such as "no_from_header"

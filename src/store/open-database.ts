@@ -12,10 +12,12 @@ import { GuichetError } from '../guichet-error.js';
 import type { Database } from './database-schema.js';
 import * as initial from './migrations/001-initial.js';
 import * as senderPolicy from './migrations/002-sender-policy.js';
+import * as topicsAndLanguage from './migrations/003-topics-and-language.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-sender-policy': senderPolicy,
+  '003-topics-and-language': topicsAndLanguage,
 };
 
 const staticProvider: MigrationProvider = { getMigrations: async () => migrations };

@@ -15,6 +15,10 @@ export interface NewTicket {
   requester: string;
   mailbox: string;
   locale: string;
+  language: string | null;
+  flags: readonly string[];
+  splitFrom: number | null;
+  followsUp: number | null;
   createdAt: string;
 }
 
@@ -30,6 +34,11 @@ export async function insertTicket(db: Db, ticket: NewTicket): Promise<TicketRow
       locale: ticket.locale,
       created_at: ticket.createdAt,
       updated_at: ticket.createdAt,
+      language: ticket.language,
+      flags_json: JSON.stringify(ticket.flags),
+      split_from: ticket.splitFrom,
+      merged_into: null,
+      follows_up: ticket.followsUp,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -101,4 +110,9 @@ export async function countTicketsOpenedBy(db: Db, requester: string, since: str
     .where('created_at', '>=', since)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** The requester's most recent ticket: a known customer keeps the language we wrote to them in. */
+export async function findLastTicketOf(db: Db, requester: string): Promise<TicketRow | undefined> {
+  return db.selectFrom('tickets').selectAll().where('requester', '=', requester).orderBy('id', 'desc').limit(1).executeTakeFirst();
 }

@@ -1,18 +1,22 @@
 /**
- * Files an inbound message into its ticket, inside the caller's transaction: creates the ticket
- * or moves the existing one through the lifecycle, stores the message and its attachments, and
- * adds participants (a reply from another address or a CC joins the ticket; it never replaces
- * the requester). The same Message-ID from the same sender twice (CC'd to two of our mailboxes)
- * is recognised and filed once. Output: what happened, for the notify stage.
+ * Files an inbound message into its ticket, inside the caller's transaction. One subject per
+ * ticket: a customer reply that threads into a ticket but changes topic opens a new ticket
+ * linked to it (split_from), and so does writing again on a closed ticket (follows_up). A new
+ * ticket whose first message holds several requests is flagged multi_topic. Otherwise the
+ * existing ticket moves through the lifecycle. Participants: a reply from another address or a
+ * CC joins the ticket; it never replaces the requester. The same Message-ID from the same
+ * sender twice (CC'd to two of our mailboxes) is recognised and filed once.
  */
 import type { Transaction } from 'kysely';
 import type { MailAddress, ParsedMessage } from '../parse/parsed-message.js';
-import type { SenderAuth } from '../policy/check-sender-auth.js';
 import { normalizeSubject } from '../parse/normalize-subject.js';
+import type { SenderAuth } from '../policy/check-sender-auth.js';
 import { resolveRecipient } from '../smtp/resolve-recipient.js';
 import type { Database, TicketRow } from '../store/database-schema.js';
 import { findInboundDuplicate, insertMessage } from '../store/message-repo.js';
 import { addParticipant, findTicket, insertTicket, updateTicketStatus } from '../store/ticket-repo.js';
+import { detectMultipleTopics, type MultiTopicResult } from '../thread/detect-multiple-topics.js';
+import { isTopicChange } from '../thread/is-topic-change.js';
 import type { ThreadDecision } from '../thread/thread-decision.js';
 import { nextStatus } from './ticket-lifecycle.js';
 import { isTicketStatus } from './ticket-status.js';
@@ -20,20 +24,26 @@ import { isTicketStatus } from './ticket-status.js';
 export interface FileInput {
   spoolId: string;
   message: ParsedMessage;
+  newText: string;
   sender: MailAddress;
   flags: readonly string[];
   auth: SenderAuth | null;
   mailbox: string;
   ourAddresses: readonly string[];
   decision: ThreadDecision;
+  /** For a new ticket: the detected language and the template locale chosen from it. */
+  language: string | null;
   locale: string;
-  /** False for messages that are not the customer speaking (delivery reports): the status stays. */
-  advanceStatus: boolean;
+  splitThreshold: number;
+  /** False for messages that are not the customer speaking (delivery reports): no status change, no split. */
+  fromCustomer: boolean;
   at: string;
 }
 
+export type TicketLink = { kind: 'split'; from: TicketRow; similarity: number } | { kind: 'after_closed'; from: TicketRow };
+
 export type FileOutcome =
-  | { kind: 'filed'; ticket: TicketRow; messageRowId: number; isNewTicket: boolean; note: string | null }
+  | { kind: 'filed'; ticket: TicketRow; messageRowId: number; isNewTicket: boolean; link: TicketLink | null; multiTopic: MultiTopicResult | null }
   | { kind: 'duplicate'; ticket: TicketRow; duplicateOf: number };
 
 export async function fileMessage(trx: Transaction<Database>, input: FileInput): Promise<FileOutcome> {
@@ -42,9 +52,15 @@ export async function fileMessage(trx: Transaction<Database>, input: FileInput):
     const ticket = duplicate ? await findTicket(trx, duplicate.ticket_id) : undefined;
     if (duplicate && ticket) return { kind: 'duplicate', ticket, duplicateOf: duplicate.id };
   }
-  const { ticket: found, note } = await existingTicket(trx, input);
-  const isNewTicket = found === undefined;
-  const ticket = !found ? await openTicket(trx, input) : input.advanceStatus ? await advanceTicket(trx, found, input.at) : found;
+  const { found, link } = await existingTicket(trx, input);
+  let ticket: TicketRow;
+  let multiTopic: MultiTopicResult | null = null;
+  if (found) {
+    ticket = input.fromCustomer ? await advanceTicket(trx, found, input.at) : found;
+  } else {
+    multiTopic = detectMultipleTopics(input.newText);
+    ticket = await openTicket(trx, input, link, multiTopic.multiTopic);
+  }
   const messageRowId = await insertMessage(
     trx,
     {
@@ -60,6 +76,7 @@ export async function fileMessage(trx: Transaction<Database>, input: FileInput):
       cc_json: JSON.stringify(input.message.cc.map((cc) => cc.address)),
       subject: input.message.subject,
       text: input.message.text,
+      new_text: input.newText,
       html: input.message.html,
       sent_at: input.message.date,
       flags_json: JSON.stringify(input.flags),
@@ -69,18 +86,22 @@ export async function fileMessage(trx: Transaction<Database>, input: FileInput):
     input.message.attachments,
   );
   await addParticipants(trx, ticket.id, input);
-  return { kind: 'filed', ticket, messageRowId, isNewTicket, note };
+  return { kind: 'filed', ticket, messageRowId, isNewTicket: !found, link, multiTopic };
 }
 
-async function existingTicket(trx: Transaction<Database>, input: FileInput): Promise<{ ticket: TicketRow | undefined; note: string | null }> {
-  if (input.decision.kind !== 'existing') return { ticket: undefined, note: null };
+/** The ticket the message continues, or why it starts a new linked one instead. */
+async function existingTicket(trx: Transaction<Database>, input: FileInput): Promise<{ found: TicketRow | undefined; link: TicketLink | null }> {
+  if (input.decision.kind !== 'existing') return { found: undefined, link: null };
   const ticket = await findTicket(trx, input.decision.ticketId);
-  // A closed ticket stays closed: writing again opens a new ticket (the lifecycle issue links them).
-  if (ticket?.status === 'closed') return { ticket: undefined, note: `ticket #${ticket.id} is closed` };
-  return { ticket, note: null };
+  if (!ticket) return { found: undefined, link: null };
+  if (!input.fromCustomer) return { found: ticket, link: null };
+  if (ticket.status === 'closed') return { found: undefined, link: { kind: 'after_closed', from: ticket } };
+  const change = isTopicChange(ticket.subject, input.message.subject, input.splitThreshold);
+  if (change.changed) return { found: undefined, link: { kind: 'split', from: ticket, similarity: change.similarity } };
+  return { found: ticket, link: null };
 }
 
-async function openTicket(trx: Transaction<Database>, input: FileInput): Promise<TicketRow> {
+async function openTicket(trx: Transaction<Database>, input: FileInput, link: TicketLink | null, multiTopic: boolean): Promise<TicketRow> {
   const subject = normalizeSubject(input.message.subject) || input.message.subject.trim() || '(no subject)';
   const ticket = await insertTicket(trx, {
     subject,
@@ -88,6 +109,10 @@ async function openTicket(trx: Transaction<Database>, input: FileInput): Promise
     requester: input.sender.address,
     mailbox: input.mailbox,
     locale: input.locale,
+    language: input.language,
+    flags: multiTopic ? ['multi_topic'] : [],
+    splitFrom: link?.kind === 'split' ? link.from.id : null,
+    followsUp: link?.kind === 'after_closed' ? link.from.id : null,
     createdAt: input.at,
   });
   await addParticipant(trx, ticket.id, input.sender.address, 'requester', input.at);

@@ -31,7 +31,7 @@ async function threadCodes(): Promise<string[]> {
 
 describe('threading', () => {
   it('joins a reply by In-Reply-To to the acknowledgement', async () => {
-    await harness.send({ from: 'alice@customer.test', subject: 'Re: something else entirely', text: 'More details', inReplyTo: ack.messageId });
+    await harness.send({ from: 'alice@customer.test', subject: 'Re: [#1] Sync is broken', text: 'More details', inReplyTo: ack.messageId });
     await harness.settle();
     expect(await inboundCount(1)).toBe(2);
     expect((await threadCodes()).at(-1)).toBe('THREAD_IN_REPLY_TO');

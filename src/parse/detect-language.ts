@@ -1,0 +1,14 @@
+/**
+ * The language a customer writes in, among those our users meet (fr, en, de, es, it, ru), with
+ * tinyld. Null when the text is too short or too mixed to tell; the caller then falls back to
+ * what it knows of the customer, then to the configured locale.
+ */
+import { detect } from 'tinyld';
+
+const LANGUAGES = ['fr', 'en', 'de', 'es', 'it', 'ru'];
+
+export function detectLanguage(text: string): string | null {
+  const sample = text.slice(0, 2000).trim();
+  if (sample.length < 12) return null;
+  return detect(sample, { only: LANGUAGES }) || null;
+}
