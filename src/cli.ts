@@ -12,6 +12,7 @@ import { startGateway } from './main.js';
 import { openDatabase } from './store/open-database.js';
 import type { Kysely } from 'kysely';
 import { addToSenderList, listSenderLists, removeFromSenderList } from './admin/sender-list-admin.js';
+import { addInternalNote, assignTicket, setTicketStatus } from './admin/ticket-admin.js';
 import type { Database } from './store/database-schema.js';
 import type { ListName } from './store/sender-list-repo.js';
 import { listSpool, releaseHeldSpool } from './store/spool-repo.js';
@@ -24,6 +25,9 @@ const usage = `usage: guichet <command> [options]
   serve [--config FILE]                 run the gateway (default config.json, else config.example.json)
   tickets [--status S] [--json]         list tickets, oldest first
   ticket show ID [--json]               one ticket with its messages
+  ticket status ID STATUS               set a ticket's status
+  ticket assign ID AGENT                assign to an agent (address, or name from config)
+  ticket note ID TEXT…                  add an internal note (never sent to the customer)
   spool list [--state S] [--json]       accepted messages and what became of them
   spool release ID                      file a held message despite the sender limits
   blocklist list|add|remove [ENTRY] [--json]
@@ -82,6 +86,19 @@ async function dispatch(argv: string[]): Promise<number> {
       if (!ticket) throw new GuichetError('CLI_NOT_FOUND', `no ticket #${id}`);
       if (values.json) console.log(JSON.stringify(ticket, null, 2));
       else printTicket(ticket);
+      return 0;
+    }
+    if (command === 'ticket' && (sub === 'status' || sub === 'assign' || sub === 'note')) {
+      const id = Number(arg);
+      const rest = positionals.slice(3).join(' ');
+      if (!Number.isInteger(id) || id <= 0 || !rest) throw new GuichetError('CLI_USAGE', `usage: guichet ticket ${sub} ID ${sub === 'note' ? 'TEXT' : sub === 'status' ? 'STATUS' : 'AGENT'}`);
+      const by = `cli:${process.env.USER ?? 'admin'}`;
+      if (sub === 'status') await setTicketStatus(db, id, rest, by);
+      if (sub === 'assign') await assignTicket(db, config, id, rest, by);
+      if (sub === 'note') await addInternalNote(db, id, rest, by);
+      const ticket = await ticketDetail(db, id);
+      if (values.json) console.log(JSON.stringify(ticket, null, 2));
+      else console.log(`#${id} [${ticket?.status}]${ticket?.assignee ? ` assigned to ${ticket.assignee}` : ''}: ${sub} done`);
       return 0;
     }
     if (command === 'spool' && sub === 'list') {

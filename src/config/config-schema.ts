@@ -78,6 +78,15 @@ const autoReplySchema = z.strictObject({
   periodMinutes: z.number().int().positive().default(60),
 });
 
+const agentSchema = z.strictObject({
+  address: emailAddress,
+  name: z.string().min(1),
+  /** Queues (mailboxes[].queue) whose tickets this agent is notified of. */
+  queues: z.array(z.string().min(1)).default([]),
+  /** Customers this agent looks after: domains (asso.fr) or addresses. */
+  customers: z.array(z.string().min(1)).default([]),
+});
+
 const topicsSchema = z.strictObject({
   /** A customer reply whose subject shares less than this with its ticket's (0–1, see is-topic-change.ts) opens a new linked ticket. */
   splitThreshold: z.number().min(0).max(1).default(0.34),
@@ -102,6 +111,7 @@ export const configSchema = z.strictObject({
   autoReply: autoReplySchema.default(autoReplySchema.parse({})),
   limits: limitsSchema.default(limitsSchema.parse({})),
   topics: topicsSchema.default(topicsSchema.parse({})),
+  agents: z.array(agentSchema).default([]),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

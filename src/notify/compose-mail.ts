@@ -19,7 +19,9 @@ export function composeMail(mail: OutgoingMail): SendMailOptions {
     references: mail.references.length > 0 ? mail.references : undefined,
     headers: mail.headers,
     envelope: { from: mail.envelope.from, to: mail.envelope.to },
-    disableFileAccess: true,
+    attachments: mail.attachments?.map((file) => ({ filename: file.filename ?? undefined, contentType: file.contentType, path: file.path })),
+    // Attachment paths are written by Guichet from its data directory, never taken from a message.
+    disableFileAccess: false,
     disableUrlAccess: true,
   };
 }

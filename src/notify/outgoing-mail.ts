@@ -16,6 +16,8 @@ export interface OutgoingMail {
   inReplyTo: string | null;
   references: string[];
   headers: Record<string, string>;
+  /** Files from our own data directory (never a path from a message), attached as they are. */
+  attachments?: { filename: string | null; contentType: string; path: string }[];
   /** SMTP envelope; `from: ''` is the null reverse-path used for automatic replies (RFC 3834 5.1). */
   envelope: { from: string; to: string[] };
 }

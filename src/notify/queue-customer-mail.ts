@@ -23,6 +23,9 @@ export interface CustomerMailInput {
   references: readonly string[];
   automatic: boolean;
   extra?: Record<string, unknown>;
+  /** Display name on From (an agent's name for their replies); the team name otherwise. */
+  fromName?: string;
+  attachments?: OutgoingMail['attachments'];
   at: string;
 }
 
@@ -46,7 +49,7 @@ export async function queueCustomerMail(trx: Transaction<Database>, deps: Custom
   const domain = ticket.mailbox.split('@')[1] ?? 'localhost';
   const references = [...input.references, ...(input.inReplyTo ? [input.inReplyTo] : [])].filter((id, index, all) => all.indexOf(id) === index);
   const mail: OutgoingMail = {
-    from: { name: deps.teamName, address: ticket.mailbox },
+    from: { name: input.fromName ?? deps.teamName, address: ticket.mailbox },
     to: [input.to.address],
     cc: [...(input.cc ?? [])],
     replyTo: replyAddress(ticket.mailbox, makeReplyToken(deps.secret, { ticketId: ticket.id, agentKey: null })),
@@ -60,6 +63,7 @@ export async function queueCustomerMail(trx: Transaction<Database>, deps: Custom
       ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All', 'X-Loop': ticket.mailbox }
       : { 'X-Loop': ticket.mailbox },
     envelope: { from: input.automatic ? '' : deps.envelopeFrom, to: [input.to.address, ...(input.cc ?? [])] },
+    ...(input.attachments && input.attachments.length > 0 ? { attachments: input.attachments } : {}),
   };
   await insertMessage(trx, {
     ticket_id: ticket.id,
@@ -78,6 +82,7 @@ export async function queueCustomerMail(trx: Transaction<Database>, deps: Custom
     sent_at: input.at,
     flags_json: JSON.stringify([input.event]),
     auth_json: null,
+    author: input.automatic ? 'system' : 'agent',
     created_at: input.at,
   });
   return enqueueMail(trx, { ticketId: ticket.id, event: input.event, mail, automatic: input.automatic, at: input.at });

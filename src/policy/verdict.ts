@@ -16,6 +16,7 @@ export type AutomatedReason =
   | 'own_mailbox'
   | 'own_domain'
   | 'unauthenticated_sender'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'spoofed_agent';
 
 export type Verdict = { action: 'file'; autoReply: true } | { action: 'file'; autoReply: false; reason: AutomatedReason; detail: string };

@@ -23,12 +23,18 @@ import type { MailAddress, ParsedMessage } from '../parse/parsed-message.js';
 import { checkSenderAuth, type SenderAuth } from '../policy/check-sender-auth.js';
 import { detectAutomatedMessage } from '../policy/detect-automated-message.js';
 import { resolveRecipient } from '../smtp/resolve-recipient.js';
-import type { Database, SpoolRow } from '../store/database-schema.js';
+import type { Database, SpoolRow, TicketRow } from '../store/database-schema.js';
 import { recordDecision } from '../store/decision-repo.js';
 import { flagOutgoingBounced } from '../store/message-repo.js';
 import { markMailBounced } from '../store/outbox-repo.js';
 import { markSpoolFiled, markSpoolHeld, markSpoolQuarantined } from '../store/spool-repo.js';
-import { countTicketsOpenedBy, findLastTicketOf, threadLookups } from '../store/ticket-repo.js';
+import { countTicketsOpenedBy, findLastTicketOf, findTicket, threadLookups } from '../store/ticket-repo.js';
+import { readSubjectTag } from '../thread/read-subject-tag.js';
+import { fileAgentReply } from '../tickets/file-agent-reply.js';
+import { notifyAgents } from '../notify/notify-agents.js';
+import { relayAgentReply } from '../notify/relay-agent-reply.js';
+import { identifyAgent, type Agent } from '../policy/identify-agent.js';
+import type { Verdict } from '../policy/verdict.js';
 import { matchTicket } from '../thread/match-ticket.js';
 import type { ThreadDecision } from '../thread/thread-decision.js';
 import { fileMessage, type FileOutcome } from '../tickets/file-message.js';
@@ -99,11 +105,22 @@ export async function fileSpoolEntry(deps: PipelineDeps, prepared: PreparedEntry
   const mailboxes = config.mailboxes.map((mailbox) => mailbox.address);
   const rcptTo = JSON.parse(entry.rcpt_to) as string[];
   const mailbox = rcptTo.map((rcpt) => resolveRecipient(rcpt, mailboxes)?.mailbox).find(Boolean) ?? mailboxes[0] ?? '';
-  const verdict = detectAutomatedMessage({ message, envelopeFrom: entry.mail_from, sender: sender.address, ourAddresses: mailboxes });
-  const flags = [...(prepared.fromHeader ? [] : ['no_from_header']), ...message.defects];
+  const identity = identifyAgent({ agents: config.agents, secret: deps.secret, mailboxes, rcptTo, fromAddress: message.from?.address ?? null, auth });
+  const automated = detectAutomatedMessage({ message, envelopeFrom: entry.mail_from, sender: sender.address, ourAddresses: mailboxes });
+  const verdict: Verdict =
+    identity.kind === 'spoofed' ? { action: 'file', autoReply: false, reason: 'spoofed_agent', detail: `From claims agent ${identity.claimed.address} without token or aligned authentication` } : automated;
+  const flags = [
+    ...(prepared.fromHeader ? [] : ['no_from_header']),
+    ...message.defects,
+    ...(identity.kind === 'spoofed' ? ['spoofed'] : identity.kind === 'token_misused' ? ['agent_token_misused'] : []),
+  ];
   const at = new Date().toISOString();
   const outcome = await db.transaction().execute(async (trx): Promise<ProcessResult> => {
     const decision = await matchTicket({ secret: deps.secret, mailboxes, rcptTo, sender: sender.address, message }, threadLookups(trx));
+    if (identity.kind === 'agent') {
+      const ticket = await findTicket(trx, identity.ticketId ?? (decision.kind === 'existing' ? decision.ticketId : (readSubjectTag(message.subject) ?? 0)));
+      if (ticket) return fileFromAgent(trx, deps, { prepared, ticket, agent: identity.agent, proof: identity.proof, at });
+    }
     const hold = await holdReason(trx, config, entry, decision, sender.address, at);
     if (hold) {
       await markSpoolHeld(trx, entry.id, 'RATE_LIMIT_NEW_TICKETS', hold, at);
@@ -122,6 +139,7 @@ export async function fileSpoolEntry(deps: PipelineDeps, prepared: PreparedEntry
       flags,
       auth,
       mailbox,
+      queue: config.mailboxes.find((candidate) => candidate.address === mailbox)?.queue ?? null,
       ourAddresses: mailboxes,
       decision,
       language,
@@ -132,6 +150,13 @@ export async function fileSpoolEntry(deps: PipelineDeps, prepared: PreparedEntry
     });
     const ticketId = filed.ticket.id;
     await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'thread', ...describeDecision(decision) }, at);
+    if (identity.kind === 'spoofed' || identity.kind === 'token_misused') {
+      const detail =
+        identity.kind === 'spoofed'
+          ? `From claims agent ${identity.claimed.address} without its token or aligned authentication`
+          : `token of ${identity.tokenAgent.address} for #${identity.ticketId} used by ${sender.address}`;
+      await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'policy', code: identity.kind === 'spoofed' ? 'AGENT_SPOOF_SUSPECTED' : 'AGENT_TOKEN_MISUSED', detail }, at);
+    }
     if (filed.kind === 'duplicate') {
       await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'tickets', code: 'DUPLICATE_MESSAGE_ID', detail: `same Message-ID as message ${filed.duplicateOf}` }, at);
     } else {
@@ -140,6 +165,20 @@ export async function fileSpoolEntry(deps: PipelineDeps, prepared: PreparedEntry
       if (filed.isNewTicket) {
         const mailDeps = { config, secret: deps.secret, templates: deps.templates, teamName: config.outbound.name, envelopeFrom: config.outbound.from ?? filed.ticket.mailbox };
         await acknowledgeNewTicket(trx, mailDeps, { spoolId: entry.id, ticket: filed.ticket, sender, message, verdict, auth, link: filed.link, multiTopic: filed.multiTopic?.multiTopic ?? false, at });
+      }
+      // Agents hear of what a person wrote (or of a bounce), not of robots' mail.
+      if (isBounce || verdict.autoReply || identity.kind === 'spoofed') {
+        await notifyAgents(trx, { config, secret: deps.secret, templates: deps.templates }, {
+          spoolId: entry.id,
+          ticket: filed.ticket,
+          isNewTicket: filed.isNewTicket,
+          from: sender.address,
+          newText: prepared.newText,
+          fullText: message.text,
+          messageId: message.messageId,
+          flags,
+          at,
+        });
       }
     }
     await markSpoolFiled(trx, entry.id, ticketId, at);
@@ -161,6 +200,20 @@ async function holdReason(trx: Transaction<Database>, config: Config, entry: Spo
   const opened = await countTicketsOpenedBy(trx, sender, since);
   const limit = config.limits.newTicketsPerSenderPerHour;
   return opened >= limit ? `${sender} opened ${opened} tickets in the last hour (limit ${limit}); release with: guichet spool release ${entry.id}` : null;
+}
+
+/** An agent's reply: commands applied, text relayed to the customer (or errors to the agent). */
+async function fileFromAgent(
+  trx: Transaction<Database>,
+  deps: PipelineDeps,
+  input: { prepared: PreparedEntry; ticket: TicketRow; agent: Agent; proof: string; at: string },
+): Promise<ProcessResult> {
+  const { prepared, ticket, agent, at } = input;
+  const outcome = await fileAgentReply(trx, deps.config, { spoolId: prepared.entry.id, ticket, agent, message: prepared.message, newText: prepared.newText, at });
+  await recordDecision(trx, { spoolId: prepared.entry.id, ticketId: ticket.id, stage: 'policy', code: 'AGENT_IDENTIFIED', detail: `${agent.address} by ${input.proof}` }, at);
+  await relayAgentReply(trx, { config: deps.config, secret: deps.secret, templates: deps.templates }, { spoolId: prepared.entry.id, agent, message: prepared.message, outcome, at });
+  await markSpoolFiled(trx, prepared.entry.id, ticket.id, at);
+  return { kind: 'filed', ticketId: ticket.id };
 }
 
 /** Why a new ticket is linked to another, and a multi-topic first message, in the decisions log. */

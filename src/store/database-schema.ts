@@ -41,6 +41,9 @@ export interface TicketTable {
   follows_up: number | null; // the closed ticket a customer wrote to again
   language: string | null; // detected from the first message
   flags_json: Generated<string>; // JSON array, e.g. ["multi_topic"]
+  assignee: string | null; // agent address
+  queue: string | null;
+  priority: Generated<string>; // low | normal | high | urgent
 }
 
 export interface MessageTable {
@@ -62,6 +65,8 @@ export interface MessageTable {
   sent_at: string | null; // the Date header
   flags_json: string; // JSON array of flag words such as "no_from_header"
   auth_json: string | null; // SenderAuth of an inbound message
+  author: Generated<'customer' | 'agent' | 'system'>;
+  internal: Generated<number>; // 1: an internal note, never sent to the customer
   created_at: string;
 }
 

@@ -13,11 +13,13 @@ import type { Database } from './database-schema.js';
 import * as initial from './migrations/001-initial.js';
 import * as senderPolicy from './migrations/002-sender-policy.js';
 import * as topicsAndLanguage from './migrations/003-topics-and-language.js';
+import * as agents from './migrations/004-agents.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-sender-policy': senderPolicy,
   '003-topics-and-language': topicsAndLanguage,
+  '004-agents': agents,
 };
 
 const staticProvider: MigrationProvider = { getMigrations: async () => migrations };

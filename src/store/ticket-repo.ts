@@ -19,6 +19,7 @@ export interface NewTicket {
   flags: readonly string[];
   splitFrom: number | null;
   followsUp: number | null;
+  queue?: string | null;
   createdAt: string;
 }
 
@@ -39,6 +40,7 @@ export async function insertTicket(db: Db, ticket: NewTicket): Promise<TicketRow
       split_from: ticket.splitFrom,
       merged_into: null,
       follows_up: ticket.followsUp,
+      queue: ticket.queue ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

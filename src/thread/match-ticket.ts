@@ -32,7 +32,8 @@ export async function matchTicket(input: ThreadInput, lookups: ThreadLookups): P
   for (const rcpt of input.rcptTo) {
     const token = resolveRecipient(rcpt, input.mailboxes)?.token;
     const parsed = token ? readReplyToken(input.secret, token) : null;
-    if (!parsed) continue;
+    // An agent's token proves an agent, not a ticket for anyone: identify-agent handles it.
+    if (!parsed || parsed.agentKey) continue;
     if (await lookups.ticketExists(parsed.ticketId)) return { kind: 'existing', ticketId: parsed.ticketId, rule: 'reply_token' };
     unknownReference = true;
   }

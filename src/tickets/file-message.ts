@@ -18,6 +18,7 @@ import { addParticipant, findTicket, insertTicket, updateTicketStatus } from '..
 import { detectMultipleTopics, type MultiTopicResult } from '../thread/detect-multiple-topics.js';
 import { isTopicChange } from '../thread/is-topic-change.js';
 import type { ThreadDecision } from '../thread/thread-decision.js';
+import { inboundMessageRow } from './inbound-message-row.js';
 import { nextStatus } from './ticket-lifecycle.js';
 import { isTicketStatus } from './ticket-status.js';
 
@@ -29,6 +30,7 @@ export interface FileInput {
   flags: readonly string[];
   auth: SenderAuth | null;
   mailbox: string;
+  queue: string | null;
   ourAddresses: readonly string[];
   decision: ThreadDecision;
   /** For a new ticket: the detected language and the template locale chosen from it. */
@@ -61,30 +63,19 @@ export async function fileMessage(trx: Transaction<Database>, input: FileInput):
     multiTopic = detectMultipleTopics(input.newText);
     ticket = await openTicket(trx, input, link, multiTopic.multiTopic);
   }
-  const messageRowId = await insertMessage(
-    trx,
-    {
-      ticket_id: ticket.id,
-      spool_id: input.spoolId,
-      direction: 'in',
-      message_id: input.message.messageId,
-      in_reply_to: input.message.inReplyTo,
-      references_json: JSON.stringify(input.message.references),
-      from_address: input.sender.address,
-      from_name: input.sender.name,
-      to_json: JSON.stringify(input.message.to.map((to) => to.address)),
-      cc_json: JSON.stringify(input.message.cc.map((cc) => cc.address)),
-      subject: input.message.subject,
-      text: input.message.text,
-      new_text: input.newText,
-      html: input.message.html,
-      sent_at: input.message.date,
-      flags_json: JSON.stringify(input.flags),
-      auth_json: input.auth ? JSON.stringify(input.auth) : null,
-      created_at: input.at,
-    },
-    input.message.attachments,
-  );
+  const row = inboundMessageRow({
+    ticketId: ticket.id,
+    spoolId: input.spoolId,
+    message: input.message,
+    sender: input.sender,
+    newText: input.newText,
+    flags: input.flags,
+    authJson: input.auth ? JSON.stringify(input.auth) : null,
+    author: 'customer',
+    internal: false,
+    at: input.at,
+  });
+  const messageRowId = await insertMessage(trx, row, input.message.attachments);
   await addParticipants(trx, ticket.id, input);
   return { kind: 'filed', ticket, messageRowId, isNewTicket: !found, link, multiTopic };
 }
@@ -113,6 +104,7 @@ async function openTicket(trx: Transaction<Database>, input: FileInput, link: Ti
     flags: multiTopic ? ['multi_topic'] : [],
     splitFrom: link?.kind === 'split' ? link.from.id : null,
     followsUp: link?.kind === 'after_closed' ? link.from.id : null,
+    queue: input.queue,
     createdAt: input.at,
   });
   await addParticipant(trx, ticket.id, input.sender.address, 'requester', input.at);

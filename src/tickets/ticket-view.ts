@@ -21,6 +21,9 @@ export function ticketSummary(ticket: TicketRow) {
     splitFrom: ticket.split_from,
     mergedInto: ticket.merged_into,
     followsUp: ticket.follows_up,
+    assignee: ticket.assignee,
+    queue: ticket.queue,
+    priority: ticket.priority,
     createdAt: ticket.created_at,
     updatedAt: ticket.updated_at,
   };
@@ -46,6 +49,8 @@ export async function ticketDetail(db: Kysely<Database>, id: number) {
       subject: message.subject,
       text: message.text,
       newText: message.new_text,
+      author: message.author,
+      internal: message.internal === 1,
       messageId: message.message_id,
       createdAt: message.created_at,
       spoolId: message.spool_id,

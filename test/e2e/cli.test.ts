@@ -89,3 +89,23 @@ describe('guichet CLI', () => {
     expect((result as { stderr: string }).stderr).toContain('unknown key smtp.prot');
   });
 });
+
+describe('guichet ticket status|assign|note', () => {
+  it('changes the status, refuses an unknown one, and records who did it', async () => {
+    const done = await guichet('ticket', 'status', '2', 'in_progress', '--json');
+    expect(JSON.parse(done.stdout)).toMatchObject({ id: 2, status: 'in_progress' });
+    const bad = await guichet('ticket', 'status', '2', 'open');
+    expect(bad.code).toBe(2);
+    const ticket = JSON.parse((await guichet('ticket', 'show', '2', '--json')).stdout) as { decisions: { code: string; detail: string }[] };
+    expect(ticket.decisions.find((decision) => decision.code === 'STATUS_SET')?.detail).toMatch(/^new → in_progress by cli:/);
+  });
+
+  it('adds an internal note and refuses to assign an unknown agent', async () => {
+    await guichet('ticket', 'note', '1', 'Called', 'the', 'customer');
+    const ticket = JSON.parse((await guichet('ticket', 'show', '1', '--json')).stdout) as { messages: { text: string; internal: boolean }[] };
+    expect(ticket.messages.at(-1)).toMatchObject({ text: 'Called the customer', internal: true });
+    const bad = await guichet('ticket', 'assign', '1', 'zoe');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('no agent "zoe"');
+  });
+});

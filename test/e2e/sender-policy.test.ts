@@ -5,7 +5,6 @@
  * mail only to authenticated senders when required (offline DNS, test DKIM key).
  */
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { listOutbox } from '../../src/store/outbox-repo.js';
 import { listSpool } from '../../src/store/spool-repo.js';
 import { listTickets } from '../../src/store/ticket-repo.js';
 import { ticketDetail } from '../../src/tickets/ticket-view.js';
+import { makeDkimKey } from '../support/dkim-transport.js';
 import { startGatewayProcess, writeConfig } from '../support/gateway-process.js';
 import { SmtpDialog, sendByDialog } from '../support/smtp-dialog.js';
 import { waitUntil } from '../support/smtp-sink.js';
@@ -285,23 +285,16 @@ describe('floods', () => {
 });
 
 describe('authenticated senders', () => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const dkimRecord = `v=DKIM1; k=rsa; p=${publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`;
+  const dkim = makeDkimKey('signed.test', 'sel');
   const dns = {
-    'sel._domainkey.signed.test': { TXT: [dkimRecord] },
+    ...dkim.record,
     'spf.test': { TXT: ['v=spf1 ip4:127.0.0.1 -all'] },
     'forged.test': { TXT: ['v=spf1 ip4:192.0.2.1 -all'] },
   };
 
   it('acknowledges only senders whose SPF or DKIM passes in alignment, and records the result', async () => {
     harness = await startTestGateway({ autoReply: { requireAuthenticatedSender: true } }, { dns });
-    const nodemailer = (await import('nodemailer')).default;
-    const signer = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: harness.port,
-      ignoreTLS: true,
-      dkim: { domainName: 'signed.test', keySelector: 'sel', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string },
-    });
+    const signer = dkim.transport(harness.port);
     await signer.sendMail({ from: 'alice@signed.test', to: 'support@example.org', subject: 'Signed', text: 'DKIM signed' });
     signer.close();
     await harness.send({ from: 'bob@spf.test', subject: 'SPF', text: 'from an SPF-authorised IP' });

@@ -1,0 +1,17 @@
+/**
+ * A nodemailer client that DKIM-signs with a test key, and the DNS record that verifies it,
+ * for offline tests of sender authentication.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import nodemailer, { type Transporter } from 'nodemailer';
+
+export function makeDkimKey(domain: string, selector: string) {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    record: { [`${selector}._domainkey.${domain}`]: { TXT: [`v=DKIM1; k=rsa; p=${publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`] } },
+    transport(port: number): Transporter {
+      const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+      return nodemailer.createTransport({ host: '127.0.0.1', port, ignoreTLS: true, dkim: { domainName: domain, keySelector: selector, privateKey: pem } });
+    },
+  };
+}
