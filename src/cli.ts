@@ -93,7 +93,7 @@ async function dispatch(argv: string[]): Promise<number> {
       const rest = positionals.slice(3).join(' ');
       if (!Number.isInteger(id) || id <= 0 || !rest) throw new GuichetError('CLI_USAGE', `usage: guichet ticket ${sub} ID ${sub === 'note' ? 'TEXT' : sub === 'status' ? 'STATUS' : 'AGENT'}`);
       const by = `cli:${process.env.USER ?? 'admin'}`;
-      if (sub === 'status') await setTicketStatus(db, id, rest, by);
+      if (sub === 'status') await setTicketStatus(db, config, id, rest, by);
       if (sub === 'assign') await assignTicket(db, config, id, rest, by);
       if (sub === 'note') await addInternalNote(db, id, rest, by);
       const ticket = await ticketDetail(db, id);

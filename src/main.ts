@@ -23,12 +23,17 @@ import type { Mailer } from './notify/mailer.js';
 import { OutboxWorker } from './notify/outbox-worker.js';
 import { TemplateStore } from './notify/template-store.js';
 import { SenderPolicy } from './policy/sender-policy.js';
+import { PollingLoop } from './polling-loop.js';
+import { runLifecycleSweep } from './tickets/lifecycle-sweep.js';
 import { cachingResolver } from './policy/caching-resolver.js';
 
 export const defaultTemplatesDir = fileURLToPath(new URL('../templates', import.meta.url));
 
 export interface Gateway {
   smtpPort: number;
+  mailboxes: readonly string[];
+  /** The timed lifecycle (reminders, auto-resolve and close, SLA warnings); runs every minute, or now with runOnce. */
+  lifecycle: { runOnce(now: Date): Promise<number> };
   db: Kysely<Database>;
   spoolWorker: SpoolWorker;
   outboxWorker: OutboxWorker;
@@ -65,6 +70,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   await senderPolicy.start();
   await spoolWorker.start();
   outboxWorker.start();
+  const sweepDeps = { db, config, secret, templates, logger };
+  const lifecycleLoop = new PollingLoop(async () => {
+    await runLifecycleSweep(sweepDeps, new Date());
+    outboxWorker.wake();
+    return 0;
+  }, 60_000, logger);
+  lifecycleLoop.start();
   const server = createListener({ config, spool, senderPolicy, db, logger });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -77,6 +89,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   logger.info({ host: config.smtp.host, port: smtpPort, dataDir: config.dataDir, outbound: config.outbound.smtp ? 'relay' : 'files' }, 'guichet listening');
   return {
     smtpPort,
+    mailboxes: config.mailboxes.map((mailbox) => mailbox.address),
+    lifecycle: {
+      async runOnce(now) {
+        const changed = await runLifecycleSweep(sweepDeps, now);
+        outboxWorker.wake();
+        return changed;
+      },
+    },
     db,
     spoolWorker,
     outboxWorker,
@@ -84,6 +104,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       senderPolicy.stop();
+      await lifecycleLoop.stop();
       await spoolWorker.stop();
       await outboxWorker.stop();
       await db.destroy();

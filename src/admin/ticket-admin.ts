@@ -11,6 +11,7 @@ import { recordDecision } from '../store/decision-repo.js';
 import { insertMessage } from '../store/message-repo.js';
 import { findTicket } from '../store/ticket-repo.js';
 import { findAgent } from '../tickets/route-to-agents.js';
+import { statusFields } from '../tickets/status-fields.js';
 import { isTicketStatus, ticketStatuses } from '../tickets/ticket-status.js';
 
 async function requireTicket(db: Kysely<Database>, id: number): Promise<TicketRow> {
@@ -19,15 +20,16 @@ async function requireTicket(db: Kysely<Database>, id: number): Promise<TicketRo
   return ticket;
 }
 
-export async function setTicketStatus(db: Kysely<Database>, id: number, status: string, by: string): Promise<TicketRow> {
+export async function setTicketStatus(db: Kysely<Database>, config: Config, id: number, status: string, by: string): Promise<TicketRow> {
   if (!isTicketStatus(status)) throw new GuichetError('CLI_USAGE', `unknown status "${status}"; use one of ${ticketStatuses.join(', ')}`);
   const ticket = await requireTicket(db, id);
   const at = new Date().toISOString();
+  const fields = statusFields(config, ticket, status, at);
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('tickets').set({ status, updated_at: at }).where('id', '=', id).execute();
+    await trx.updateTable('tickets').set(fields).where('id', '=', id).execute();
     await recordDecision(trx, { spoolId: null, ticketId: id, stage: 'tickets', code: 'STATUS_SET', detail: `${ticket.status} → ${status} by ${by}` }, at);
   });
-  return { ...ticket, status, updated_at: at };
+  return { ...ticket, ...fields };
 }
 
 export async function assignTicket(db: Kysely<Database>, config: Config, id: number, wanted: string, by: string): Promise<TicketRow> {

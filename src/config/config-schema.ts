@@ -87,6 +87,54 @@ const agentSchema = z.strictObject({
   customers: z.array(z.string().min(1)).default([]),
 });
 
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time such as 09:00');
+const openingHours = z.array(z.tuple([clockTime, clockTime]).refine(([open, close]) => open < close, 'opening must be before closing'));
+const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+const calendarSchema = z.strictObject({
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris'),
+  /** Opening hours per weekday, local time; a missing day is closed. */
+  hours: z.strictObject(Object.fromEntries(weekdays.map((day) => [day, openingHours.optional()])) as Record<(typeof weekdays)[number], z.ZodOptional<typeof openingHours>>),
+  holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2026-12-25')).default([]),
+});
+
+const targetSchema = z.strictObject({
+  hours: z.number().positive(),
+  /** Counted in the plan's calendar opening hours (true) or on the wall clock (false). */
+  business: z.boolean().default(true),
+});
+
+const planSchema = z.strictObject({
+  calendar: z.string().min(1).optional(),
+  firstResponse: targetSchema,
+  nextResponse: targetSchema.optional(),
+  /** Target for tickets whose priority is urgent, when shorter. */
+  urgentResponse: targetSchema.optional(),
+});
+
+const customerRuleSchema = z.strictObject({
+  /** A domain (with its subdomains) or an address. */
+  match: z.string().min(3),
+  plan: z.string().min(1).optional(),
+  accountManager: emailAddress.optional(),
+  queue: z.string().min(1).optional(),
+});
+
+const defaultUrgencyKeywords = {
+  fr: ['la collecte ne fonctionne plus', 'collecte bloquée', 'plus aucun don', 'les dons ne passent plus', 'mise en demeure', 'avocat', 'juridique', 'plainte', 'cnil'],
+  en: ['collection no longer works', 'donations no longer work', 'cannot receive donations', 'legal action', 'lawyer', 'lawsuit', 'court'],
+  ru: ['не работает сбор', 'юрист', 'суд', 'претензия'],
+};
+
+const lifecycleSchema = z.strictObject({
+  closeResolvedAfterDays: z.number().positive().default(7),
+  remindAwaitingAfterDays: z.number().positive().default(3),
+  /** After the reminder, a ticket still awaiting the customer is resolved this many days later. */
+  resolveAwaitingAfterDays: z.number().positive().default(4),
+  /** A line of the customer's new text equal to one of these resolves the ticket. */
+  customerResolveKeywords: z.array(z.string().min(2)).default(['#resolved', '#résolu', '#resolu', '#решено']),
+});
+
 const topicsSchema = z.strictObject({
   /** A customer reply whose subject shares less than this with its ticket's (0–1, see is-topic-change.ts) opens a new linked ticket. */
   splitThreshold: z.number().min(0).max(1).default(0.34),
@@ -96,7 +144,7 @@ const limitsSchema = z.strictObject({
   newTicketsPerSenderPerHour: z.number().int().positive().default(20),
 });
 
-export const configSchema = z.strictObject({
+const baseSchema = z.strictObject({
   dataDir: z.string().min(1).default('data'),
   locale: z.enum(['en', 'fr', 'ru']).default('en'),
   /** HMAC secret for reply tokens and Message-IDs; generated into dataDir on first start when absent. */
@@ -112,8 +160,39 @@ export const configSchema = z.strictObject({
   limits: limitsSchema.default(limitsSchema.parse({})),
   topics: topicsSchema.default(topicsSchema.parse({})),
   agents: z.array(agentSchema).default([]),
+  calendars: z.record(z.string(), calendarSchema).default({}),
+  plans: z.record(z.string(), planSchema).default({}),
+  defaultPlan: z.string().min(1).optional(),
+  customers: z.array(customerRuleSchema).default([]),
+  urgency: z.strictObject({ keywords: z.record(z.string(), z.array(z.string().min(2))).default(defaultUrgencyKeywords) }).default({ keywords: defaultUrgencyKeywords }),
+  sla: z.strictObject({ warnBeforeMinutes: z.number().int().min(0).default(60) }).default({ warnBeforeMinutes: 60 }),
+  lifecycle: lifecycleSchema.default(lifecycleSchema.parse({})),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/** Names that refer to other parts of the config must exist there. */
+export const configSchema = baseSchema.superRefine((config, ctx) => {
+  for (const [name, plan] of Object.entries(config.plans)) {
+    if (plan.calendar && !config.calendars[plan.calendar]) {
+      ctx.addIssue({ code: 'custom', path: ['plans', name, 'calendar'], message: `no calendar "${plan.calendar}" in calendars` });
+    }
+  }
+  if (config.defaultPlan && !config.plans[config.defaultPlan]) ctx.addIssue({ code: 'custom', path: ['defaultPlan'], message: `no plan "${config.defaultPlan}" in plans` });
+  config.customers.forEach((rule, index) => {
+    if (rule.plan && !config.plans[rule.plan]) ctx.addIssue({ code: 'custom', path: ['customers', index, 'plan'], message: `no plan "${rule.plan}" in plans` });
+  });
+});
+
 export type Config = z.infer<typeof configSchema>;
+export type CalendarConfig = z.infer<typeof calendarSchema>;
+export type PlanConfig = z.infer<typeof planSchema>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 export type ConfigInput = z.input<typeof configSchema>;

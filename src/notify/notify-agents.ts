@@ -34,6 +34,7 @@ export async function notifyAgents(trx: Transaction<Database>, deps: AgentMailDe
         isNewTicket: input.isNewTicket,
         message: { from: input.from, newText: input.newText, fullText: input.fullText, hasMore: input.fullText.trim() !== input.newText.trim() },
         spoofed: input.flags.includes('spoofed'),
+        dueAt: input.ticket.due_at,
       },
       at: input.at,
     });

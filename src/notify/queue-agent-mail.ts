@@ -21,7 +21,7 @@ export interface AgentMailDeps {
 }
 
 export interface AgentMailInput {
-  event: 'agent-notification' | 'agent-command-error';
+  event: 'agent-notification' | 'agent-command-error' | 'sla-warning';
   ticket: TicketRow;
   agent: Agent;
   extra: Record<string, unknown>;

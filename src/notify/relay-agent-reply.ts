@@ -16,6 +16,7 @@ import { listParticipants } from '../store/ticket-repo.js';
 import type { AgentReplyOutcome } from '../tickets/file-agent-reply.js';
 import { queueAgentMail, type AgentMailDeps } from './queue-agent-mail.js';
 import { queueCustomerMail } from './queue-customer-mail.js';
+import { queueStatusMail } from './queue-status-mail.js';
 
 export interface RelayInput {
   spoolId: string;
@@ -49,7 +50,14 @@ export async function relayAgentReply(trx: Transaction<Database>, deps: AgentMai
       at,
     });
   }
-  if (!outcome.body) return;
+  if (!outcome.body) {
+    // A #resolve or #close without a message still tells the customer where their request stands.
+    const status = outcome.ticket.status;
+    if (!outcome.internal && (status === 'resolved' || status === 'closed') && outcome.commands.some((command) => command.name === 'resolve' || command.name === 'close')) {
+      await queueStatusMail(trx, mailDeps, { event: status, reason: 'agent', ticket: outcome.ticket, at });
+    }
+    return;
+  }
   const history = await listMessages(trx, ticketId);
   const lastCustomer = history.filter((message) => message.direction === 'in' && message.author === 'customer').at(-1);
   const agents = new Set(deps.config.agents.map((candidate) => candidate.address));

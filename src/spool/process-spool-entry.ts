@@ -32,6 +32,7 @@ import { countTicketsOpenedBy, findLastTicketOf, findTicket, threadLookups } fro
 import { readSubjectTag } from '../thread/read-subject-tag.js';
 import { fileAgentReply } from '../tickets/file-agent-reply.js';
 import { notifyAgents } from '../notify/notify-agents.js';
+import { queueStatusMail } from '../notify/queue-status-mail.js';
 import { relayAgentReply } from '../notify/relay-agent-reply.js';
 import { identifyAgent, type Agent } from '../policy/identify-agent.js';
 import type { Verdict } from '../policy/verdict.js';
@@ -146,6 +147,7 @@ export async function fileSpoolEntry(deps: PipelineDeps, prepared: PreparedEntry
       locale,
       splitThreshold: config.topics.splitThreshold,
       fromCustomer: !isBounce,
+      config,
       at,
     });
     const ticketId = filed.ticket.id;
@@ -162,8 +164,12 @@ export async function fileSpoolEntry(deps: PipelineDeps, prepared: PreparedEntry
     } else {
       await recordTicketDecisions(trx, entry.id, filed, at);
       if (isBounce) await recordBounce(trx, entry.id, ticketId, message, at);
+      const mailDeps = { config, secret: deps.secret, templates: deps.templates, teamName: config.outbound.name, envelopeFrom: config.outbound.from ?? filed.ticket.mailbox };
+      if (filed.statusChange && verdict.autoReply) {
+        const event = filed.statusChange === 'reopened' ? 'reopened' : 'resolved';
+        await queueStatusMail(trx, mailDeps, { event, reason: 'customer', ticket: filed.ticket, at });
+      }
       if (filed.isNewTicket) {
-        const mailDeps = { config, secret: deps.secret, templates: deps.templates, teamName: config.outbound.name, envelopeFrom: config.outbound.from ?? filed.ticket.mailbox };
         await acknowledgeNewTicket(trx, mailDeps, { spoolId: entry.id, ticket: filed.ticket, sender, message, verdict, auth, link: filed.link, multiTopic: filed.multiTopic?.multiTopic ?? false, at });
       }
       // Agents hear of what a person wrote (or of a bounce), not of robots' mail.
@@ -226,6 +232,12 @@ async function recordTicketDecisions(trx: Transaction<Database>, spoolId: string
   }
   if (filed.link?.kind === 'after_closed') {
     await recordDecision(trx, { spoolId, ticketId, stage: 'tickets', code: 'NEW_TICKET_AFTER_CLOSED', detail: `#${filed.link.from.id} is closed` }, at);
+  }
+  if (filed.urgentPhrase) {
+    await recordDecision(trx, { spoolId, ticketId, stage: 'tickets', code: 'PRIORITY_URGENT', detail: `urgency phrase "${filed.urgentPhrase}"` }, at);
+  }
+  if (filed.statusChange) {
+    await recordDecision(trx, { spoolId, ticketId, stage: 'tickets', code: filed.statusChange === 'reopened' ? 'REOPENED' : 'RESOLVED_BY_CUSTOMER', detail: null }, at);
   }
   if (filed.multiTopic?.multiTopic) {
     const detail = filed.multiTopic.topics.map((words) => words.slice(0, 6).join(' ')).join(' | ');

@@ -44,6 +44,11 @@ export interface TicketTable {
   assignee: string | null; // agent address
   queue: string | null;
   priority: Generated<string>; // low | normal | high | urgent
+  plan: string | null;
+  due_at: string | null; // next response due; null while nothing is owed
+  sla_warned: Generated<number>;
+  status_changed_at: string | null;
+  reminded_at: string | null;
 }
 
 export interface MessageTable {

@@ -14,12 +14,14 @@ import * as initial from './migrations/001-initial.js';
 import * as senderPolicy from './migrations/002-sender-policy.js';
 import * as topicsAndLanguage from './migrations/003-topics-and-language.js';
 import * as agents from './migrations/004-agents.js';
+import * as lifecycle from './migrations/005-lifecycle-and-sla.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-sender-policy': senderPolicy,
   '003-topics-and-language': topicsAndLanguage,
   '004-agents': agents,
+  '005-lifecycle-and-sla': lifecycle,
 };
 
 const staticProvider: MigrationProvider = { getMigrations: async () => migrations };

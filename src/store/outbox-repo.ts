@@ -16,7 +16,8 @@ export async function enqueueMail(db: Db, job: { ticketId: number | null; event:
       ticket_id: job.ticketId,
       event: job.event,
       state: 'queued',
-      next_attempt_at: job.at,
+      // Due at once on the real clock, whatever time the caller reasons in (the lifecycle sweep may run at a chosen "now").
+      next_attempt_at: new Date().toISOString(),
       last_error: null,
       payload_json: JSON.stringify(job.mail),
       recipient: job.mail.to[0] ?? null,

@@ -20,6 +20,10 @@ export interface NewTicket {
   splitFrom: number | null;
   followsUp: number | null;
   queue?: string | null;
+  assignee?: string | null;
+  plan?: string | null;
+  priority?: string;
+  dueAt?: string | null;
   createdAt: string;
 }
 
@@ -41,6 +45,11 @@ export async function insertTicket(db: Db, ticket: NewTicket): Promise<TicketRow
       merged_into: null,
       follows_up: ticket.followsUp,
       queue: ticket.queue ?? null,
+      assignee: ticket.assignee ?? null,
+      plan: ticket.plan ?? null,
+      priority: ticket.priority ?? 'normal',
+      due_at: ticket.dueAt ?? null,
+      status_changed_at: ticket.createdAt,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -17,6 +17,7 @@ import { inboundMessageRow } from './inbound-message-row.js';
 import { parseAgentCommands, type AgentCommand } from './parse-agent-commands.js';
 import { findAgent } from './route-to-agents.js';
 import { nextStatus, type TicketEvent } from './ticket-lifecycle.js';
+import { statusFields } from './status-fields.js';
 import { isTicketStatus } from './ticket-status.js';
 
 export interface AgentReplyInput {
@@ -84,7 +85,7 @@ async function applyCommands(trx: Transaction<Database>, config: Config, input: 
   const events: Record<string, TicketEvent> = { close: 'agent_close', resolve: 'agent_resolve', wait: 'agent_wait', merge: 'agent_close' };
   const statusCommand = commands.find((command) => command.name in events);
   const event = statusCommand ? events[statusCommand.name] : hasText ? 'agent_reply' : undefined;
-  const changes: Partial<TicketRow> = { status: event ? nextStatus(current, event) : current, updated_at: input.at };
+  const changes: Partial<TicketRow> = statusFields(config, input.ticket, event ? nextStatus(current, event) : current, input.at);
   for (const command of commands) {
     if (command.name === 'assign') changes.assignee = findAgent(config.agents, command.agent)?.address ?? null;
     if (command.name === 'queue') changes.queue = command.queue;

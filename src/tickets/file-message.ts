@@ -8,18 +8,23 @@
  * sender twice (CC'd to two of our mailboxes) is recognised and filed once.
  */
 import type { Transaction } from 'kysely';
+import type { Config } from '../config/config-schema.js';
 import type { MailAddress, ParsedMessage } from '../parse/parsed-message.js';
 import { normalizeSubject } from '../parse/normalize-subject.js';
 import type { SenderAuth } from '../policy/check-sender-auth.js';
 import { resolveRecipient } from '../smtp/resolve-recipient.js';
 import type { Database, TicketRow } from '../store/database-schema.js';
 import { findInboundDuplicate, insertMessage } from '../store/message-repo.js';
-import { addParticipant, findTicket, insertTicket, updateTicketStatus } from '../store/ticket-repo.js';
+import { addParticipant, findTicket, insertTicket } from '../store/ticket-repo.js';
 import { detectMultipleTopics, type MultiTopicResult } from '../thread/detect-multiple-topics.js';
 import { isTopicChange } from '../thread/is-topic-change.js';
 import type { ThreadDecision } from '../thread/thread-decision.js';
 import { inboundMessageRow } from './inbound-message-row.js';
-import { nextStatus } from './ticket-lifecycle.js';
+import { computeDueAt } from './compute-due-at.js';
+import { findUrgencyPhrase } from './detect-urgency.js';
+import { routeCustomer } from './route-customer.js';
+import { statusFields } from './status-fields.js';
+import { nextStatus, type TicketEvent } from './ticket-lifecycle.js';
 import { isTicketStatus } from './ticket-status.js';
 
 export interface FileInput {
@@ -39,13 +44,26 @@ export interface FileInput {
   splitThreshold: number;
   /** False for messages that are not the customer speaking (delivery reports): no status change, no split. */
   fromCustomer: boolean;
+  config: Pick<Config, 'plans' | 'calendars' | 'customers' | 'defaultPlan' | 'urgency' | 'lifecycle'>;
   at: string;
 }
 
 export type TicketLink = { kind: 'split'; from: TicketRow; similarity: number } | { kind: 'after_closed'; from: TicketRow };
 
+/** A status change the customer should hear about, caused by their own message. */
+export type CustomerStatusChange = 'reopened' | 'resolved_by_customer' | null;
+
 export type FileOutcome =
-  | { kind: 'filed'; ticket: TicketRow; messageRowId: number; isNewTicket: boolean; link: TicketLink | null; multiTopic: MultiTopicResult | null }
+  | {
+      kind: 'filed';
+      ticket: TicketRow;
+      messageRowId: number;
+      isNewTicket: boolean;
+      link: TicketLink | null;
+      multiTopic: MultiTopicResult | null;
+      urgentPhrase: string | null;
+      statusChange: CustomerStatusChange;
+    }
   | { kind: 'duplicate'; ticket: TicketRow; duplicateOf: number };
 
 export async function fileMessage(trx: Transaction<Database>, input: FileInput): Promise<FileOutcome> {
@@ -57,11 +75,15 @@ export async function fileMessage(trx: Transaction<Database>, input: FileInput):
   const { found, link } = await existingTicket(trx, input);
   let ticket: TicketRow;
   let multiTopic: MultiTopicResult | null = null;
+  let statusChange: CustomerStatusChange = null;
+  const urgentPhrase = input.fromCustomer ? findUrgencyPhrase(`${input.message.subject}\n${input.newText}`, input.config.urgency.keywords) : null;
   if (found) {
-    ticket = input.fromCustomer ? await advanceTicket(trx, found, input.at) : found;
+    const event = wantsToResolve(input.newText, input.config.lifecycle.customerResolveKeywords) ? 'customer_resolve' : 'customer_message';
+    ticket = input.fromCustomer ? await advanceTicket(trx, input.config, found, event, urgentPhrase !== null, input.at) : found;
+    if (ticket.status !== found.status) statusChange = ticket.status === 'reopened' ? 'reopened' : ticket.status === 'resolved' ? 'resolved_by_customer' : null;
   } else {
     multiTopic = detectMultipleTopics(input.newText);
-    ticket = await openTicket(trx, input, link, multiTopic.multiTopic);
+    ticket = await openTicket(trx, input, link, multiTopic.multiTopic, urgentPhrase !== null);
   }
   const row = inboundMessageRow({
     ticketId: ticket.id,
@@ -77,7 +99,7 @@ export async function fileMessage(trx: Transaction<Database>, input: FileInput):
   });
   const messageRowId = await insertMessage(trx, row, input.message.attachments);
   await addParticipants(trx, ticket.id, input);
-  return { kind: 'filed', ticket, messageRowId, isNewTicket: !found, link, multiTopic };
+  return { kind: 'filed', ticket, messageRowId, isNewTicket: !found, link, multiTopic, urgentPhrase, statusChange };
 }
 
 /** The ticket the message continues, or why it starts a new linked one instead. */
@@ -92,8 +114,9 @@ async function existingTicket(trx: Transaction<Database>, input: FileInput): Pro
   return { found: ticket, link: null };
 }
 
-async function openTicket(trx: Transaction<Database>, input: FileInput, link: TicketLink | null, multiTopic: boolean): Promise<TicketRow> {
+async function openTicket(trx: Transaction<Database>, input: FileInput, link: TicketLink | null, multiTopic: boolean, urgent: boolean): Promise<TicketRow> {
   const subject = normalizeSubject(input.message.subject) || input.message.subject.trim() || '(no subject)';
+  const route = routeCustomer(input.config, input.sender.address);
   const ticket = await insertTicket(trx, {
     subject,
     normalizedSubject: subject.toLowerCase(),
@@ -104,18 +127,30 @@ async function openTicket(trx: Transaction<Database>, input: FileInput, link: Ti
     flags: multiTopic ? ['multi_topic'] : [],
     splitFrom: link?.kind === 'split' ? link.from.id : null,
     followsUp: link?.kind === 'after_closed' ? link.from.id : null,
-    queue: input.queue,
+    queue: route.queue ?? input.queue,
+    assignee: route.accountManager,
+    plan: route.plan,
+    priority: urgent ? 'urgent' : 'normal',
+    dueAt: computeDueAt(input.config, route.plan, 'first', urgent, new Date(input.at)),
     createdAt: input.at,
   });
   await addParticipant(trx, ticket.id, input.sender.address, 'requester', input.at);
   return ticket;
 }
 
-async function advanceTicket(trx: Transaction<Database>, ticket: TicketRow, at: string): Promise<TicketRow> {
+/** A line of the new text that is one of the self-resolve keywords (#resolved, #résolu…). */
+function wantsToResolve(newText: string, keywords: readonly string[]): boolean {
+  const wanted = keywords.map((keyword) => keyword.toLowerCase());
+  return newText.split('\n').some((line) => wanted.includes(line.trim().toLowerCase()));
+}
+
+async function advanceTicket(trx: Transaction<Database>, config: FileInput['config'], ticket: TicketRow, event: TicketEvent, urgent: boolean, at: string): Promise<TicketRow> {
   const current = isTicketStatus(ticket.status) ? ticket.status : 'new';
-  const status = nextStatus(current, 'customer_message');
-  await updateTicketStatus(trx, ticket.id, status, at);
-  return { ...ticket, status, updated_at: at };
+  // An urgent phrase raises the priority (never lowers it) before the response clock restarts.
+  const raised = urgent && ticket.priority !== 'urgent' ? { ...ticket, priority: 'urgent' } : ticket;
+  const fields = { ...statusFields(config, raised, nextStatus(current, event), at), priority: raised.priority };
+  await trx.updateTable('tickets').set(fields).where('id', '=', ticket.id).execute();
+  return { ...raised, ...fields };
 }
 
 async function addParticipants(trx: Transaction<Database>, ticketId: number, input: FileInput): Promise<void> {

@@ -8,7 +8,7 @@ import { listDecisions } from '../store/decision-repo.js';
 import { listAttachments, listMessages } from '../store/message-repo.js';
 import { findTicket, listParticipants, listTickets } from '../store/ticket-repo.js';
 
-export function ticketSummary(ticket: TicketRow) {
+export function ticketSummary(ticket: TicketRow, now = new Date()) {
   return {
     id: ticket.id,
     subject: ticket.subject,
@@ -24,13 +24,17 @@ export function ticketSummary(ticket: TicketRow) {
     assignee: ticket.assignee,
     queue: ticket.queue,
     priority: ticket.priority,
+    plan: ticket.plan,
+    dueAt: ticket.due_at,
+    breached: ticket.due_at !== null && ticket.due_at < now.toISOString(),
     createdAt: ticket.created_at,
     updatedAt: ticket.updated_at,
   };
 }
 
 export async function ticketList(db: Kysely<Database>, filter: { status?: string }) {
-  return (await listTickets(db, filter)).map(ticketSummary);
+  const now = new Date();
+  return (await listTickets(db, filter)).map((ticket) => ticketSummary(ticket, now));
 }
 
 export async function ticketDetail(db: Kysely<Database>, id: number) {
