@@ -19,6 +19,7 @@ import { listSpool, releaseHeldSpool } from './store/spool-repo.js';
 import { isTicketStatus, ticketStatuses } from './tickets/ticket-status.js';
 import { spoolEntryView, ticketDetail, ticketList } from './tickets/ticket-view.js';
 import { printTable } from './print-table.js';
+import { runTemplatesCommand } from './admin/templates-command.js';
 
 const usage = `usage: guichet <command> [options]
 
@@ -30,6 +31,10 @@ const usage = `usage: guichet <command> [options]
   ticket note ID TEXT…                  add an internal note (never sent to the customer)
   spool list [--state S] [--json]       accepted messages and what became of them
   spool release ID                      file a held message despite the sender limits
+  templates list [--json]               every event, who reads it, and the locales that have it
+  templates check                       compile and render every template; non-zero exit on errors
+  templates preview EVENT [--locale L] [--html]
+                                        render one event with sample data
   blocklist list|add|remove [ENTRY] [--json]
                                         senders refused during SMTP: qq.com (and subdomains),
                                         user@example.net, *.xyz, /regex/
@@ -59,6 +64,8 @@ async function dispatch(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       status: { type: 'string' },
       state: { type: 'string' },
+      locale: { type: 'string' },
+      html: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -70,6 +77,7 @@ async function dispatch(argv: string[]): Promise<number> {
   const configFile = values.config ?? findDefaultConfigPath(process.cwd());
   const config = configFile ? loadConfigFile(configFile) : parseConfig({});
   if (command === 'serve') return serve(config, configFile);
+  if (command === 'templates') return runTemplatesCommand(config, sub, arg, { json: values.json, html: values.html, locale: values.locale });
   const db = await openDatabase(config.dataDir);
   try {
     if (command === 'tickets') {
@@ -141,6 +149,7 @@ async function serve(config: Config, configFile: string | undefined): Promise<nu
   const gateway = await startGateway(config, { configFile });
   // One plain line whatever the log level, for people and scripts waiting for the port.
   console.error(`guichet listening on smtp://${config.smtp.host}:${gateway.smtpPort} (data in ${config.dataDir})`);
+  if (gateway.adminPort !== null) console.error(`guichet admin page on http://${config.admin.host}:${gateway.adminPort}/`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -23,6 +23,8 @@ import type { Mailer } from './notify/mailer.js';
 import { OutboxWorker } from './notify/outbox-worker.js';
 import { TemplateStore } from './notify/template-store.js';
 import { SenderPolicy } from './policy/sender-policy.js';
+import { Metrics } from './admin/metrics.js';
+import { createAdminServer } from './admin/admin-server.js';
 import { PollingLoop } from './polling-loop.js';
 import { runLifecycleSweep } from './tickets/lifecycle-sweep.js';
 import { cachingResolver } from './policy/caching-resolver.js';
@@ -31,6 +33,8 @@ export const defaultTemplatesDir = fileURLToPath(new URL('../templates', import.
 
 export interface Gateway {
   smtpPort: number;
+  /** The admin page's port, when admin.port is set. */
+  adminPort: number | null;
   mailboxes: readonly string[];
   /** The timed lifecycle (reminders, auto-resolve and close, SLA warnings); runs every minute, or now with runOnce. */
   lifecycle: { runOnce(now: Date): Promise<number> };
@@ -38,6 +42,8 @@ export interface Gateway {
   spoolWorker: SpoolWorker;
   outboxWorker: OutboxWorker;
   senderPolicy: SenderPolicy;
+  templates: TemplateStore;
+  metrics: Metrics;
   stop(): Promise<void>;
 }
 
@@ -55,21 +61,30 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'guichet' } });
   const secret = loadSecret(config);
   const db = await openDatabase(config.dataDir);
-  const templates = new TemplateStore(options.templatesDir ?? defaultTemplatesDir, config.locale);
+  const templates = new TemplateStore(options.templatesDir ?? config.templatesDir ?? defaultTemplatesDir, config.locale);
   const mailer: Mailer = config.outbound.smtp
     ? new SmtpMailer(config.outbound.smtp, config.smtp.hostname)
     : new FileMailer(join(config.dataDir, 'outbox'));
+  const metrics = new Metrics(db);
   const outboxWorker = new OutboxWorker(db, mailer, logger, {
+    metrics,
     maxAttempts: config.outbound.maxAttempts,
     retryBaseMs: config.outbound.retryBaseMs,
     pollMs: options.pollMs,
   });
-  const spoolWorker = new SpoolWorker({ db, config, secret, templates, logger, resolver: options.resolver ?? cachingResolver() }, () => outboxWorker.wake(), options.pollMs);
+  const spoolWorker = new SpoolWorker({ db, config, secret, templates, logger, metrics, resolver: options.resolver ?? cachingResolver() }, () => outboxWorker.wake(), options.pollMs);
   const spool = new SpoolWriter(db, config.dataDir, config.smtp.hostname, () => spoolWorker.wake());
   const senderPolicy = new SenderPolicy(db, watchConfigSection(options.configFile, 'blocklist', config.blocklist, logger), logger);
   await senderPolicy.start();
   await spoolWorker.start();
   outboxWorker.start();
+  // Admins edit templates while the server runs: pick up changes within a second.
+  const templateTimer = setInterval(() => {
+    const before = templates.problems().length;
+    templates.refresh();
+    for (const problem of templates.problems().slice(before)) logger.error(problem, 'edited template refused; the previous version stays in use');
+  }, 1000);
+  templateTimer.unref();
   const sweepDeps = { db, config, secret, templates, logger };
   const lifecycleLoop = new PollingLoop(async () => {
     await runLifecycleSweep(sweepDeps, new Date());
@@ -77,7 +92,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     return 0;
   }, 60_000, logger);
   lifecycleLoop.start();
-  const server = createListener({ config, spool, senderPolicy, db, logger });
+  const server = createListener({ config, spool, senderPolicy, db, logger, metrics });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.smtp.port, config.smtp.host, () => {
@@ -86,9 +101,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     });
   });
   const smtpPort = (server.server.address() as AddressInfo).port;
-  logger.info({ host: config.smtp.host, port: smtpPort, dataDir: config.dataDir, outbound: config.outbound.smtp ? 'relay' : 'files' }, 'guichet listening');
+  const admin = config.admin.port !== undefined && config.admin.token ? createAdminServer({ db, config, templates, token: config.admin.token, metrics, logger }) : null;
+  if (admin) await new Promise<void>((resolve) => admin.listen(config.admin.port, config.admin.host, resolve));
+  const adminPort = admin ? (admin.address() as AddressInfo).port : null;
+  logger.info({ host: config.smtp.host, port: smtpPort, adminPort, dataDir: config.dataDir, outbound: config.outbound.smtp ? 'relay' : 'files' }, 'guichet listening');
   return {
     smtpPort,
+    adminPort,
     mailboxes: config.mailboxes.map((mailbox) => mailbox.address),
     lifecycle: {
       async runOnce(now) {
@@ -101,9 +120,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     spoolWorker,
     outboxWorker,
     senderPolicy,
+    templates,
+    metrics,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (admin) await new Promise<void>((resolve) => admin.close(() => resolve()));
       senderPolicy.stop();
+      clearInterval(templateTimer);
       await lifecycleLoop.stop();
       await spoolWorker.stop();
       await outboxWorker.stop();

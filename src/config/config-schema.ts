@@ -167,6 +167,17 @@ const baseSchema = z.strictObject({
   urgency: z.strictObject({ keywords: z.record(z.string(), z.array(z.string().min(2))).default(defaultUrgencyKeywords) }).default({ keywords: defaultUrgencyKeywords }),
   sla: z.strictObject({ warnBeforeMinutes: z.number().int().min(0).default(60) }).default({ warnBeforeMinutes: 60 }),
   lifecycle: lifecycleSchema.default(lifecycleSchema.parse({})),
+  admin: z
+    .strictObject({
+      /** The admin page and API; off unless a port is set. */
+      port: port.optional(),
+      host: z.string().default('127.0.0.1'),
+      /** Required with a port: there is no default credential. */
+      token: z.string().min(16, 'must be at least 16 characters').optional(),
+    })
+    .default({ host: '127.0.0.1' }),
+  /** Where the templates are; the ones shipped with Guichet by default. Admins edit them there. */
+  templatesDir: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -176,6 +187,9 @@ export const configSchema = baseSchema.superRefine((config, ctx) => {
     if (plan.calendar && !config.calendars[plan.calendar]) {
       ctx.addIssue({ code: 'custom', path: ['plans', name, 'calendar'], message: `no calendar "${plan.calendar}" in calendars` });
     }
+  }
+  if (config.admin.port !== undefined && !config.admin.token) {
+    ctx.addIssue({ code: 'custom', path: ['admin', 'token'], message: 'is required when admin.port is set (there is no default credential): set a random string of 16+ characters' });
   }
   if (config.defaultPlan && !config.plans[config.defaultPlan]) ctx.addIssue({ code: 'custom', path: ['defaultPlan'], message: `no plan "${config.defaultPlan}" in plans` });
   config.customers.forEach((rule, index) => {

@@ -25,7 +25,8 @@ export function loadConfigFile(path: string): Config {
   const config = parseConfig(raw, path);
   // A relative dataDir is relative to the config file, not to wherever the command was started.
   const dataDir = isAbsolute(config.dataDir) ? config.dataDir : resolve(dirname(path), config.dataDir);
-  return deepFreeze({ ...config, dataDir });
+  const templatesDir = config.templatesDir && !isAbsolute(config.templatesDir) ? resolve(dirname(path), config.templatesDir) : config.templatesDir;
+  return deepFreeze({ ...config, dataDir, ...(templatesDir ? { templatesDir } : {}) });
 }
 
 /** Picks the file `guichet serve` uses when --config is not given. */

@@ -30,12 +30,12 @@ export interface AcknowledgeInput {
   at: string;
 }
 
-export async function acknowledgeNewTicket(trx: Transaction<Database>, deps: CustomerMailDeps & { config: Config }, input: AcknowledgeInput): Promise<void> {
+export async function acknowledgeNewTicket(trx: Transaction<Database>, deps: CustomerMailDeps & { config: Config }, input: AcknowledgeInput): Promise<'queued' | 'suppressed'> {
   const { spoolId, ticket, at } = input;
   const withheld = await reasonToWithhold(trx, deps.config, input);
   if (withheld) {
     await recordDecision(trx, { spoolId, ticketId: ticket.id, stage: 'policy', code: 'ACK_SUPPRESSED', detail: withheld }, at);
-    return;
+    return 'suppressed';
   }
   await queueCustomerMail(trx, deps, {
     event: input.link?.kind === 'split' ? 'ack-split-ticket' : 'ack-new-ticket',
@@ -51,6 +51,7 @@ export async function acknowledgeNewTicket(trx: Transaction<Database>, deps: Cus
     at,
   });
   await recordDecision(trx, { spoolId, ticketId: ticket.id, stage: 'notify', code: 'ACK_QUEUED', detail: `to ${input.sender.address}` }, at);
+  return 'queued';
 }
 
 async function reasonToWithhold(trx: Transaction<Database>, config: Config, input: AcknowledgeInput): Promise<string | null> {

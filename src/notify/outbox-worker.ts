@@ -7,6 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { Metrics } from '../admin/metrics.js';
 import type { Database, OutboxRow } from '../store/database-schema.js';
 import { recordDecision } from '../store/decision-repo.js';
 import { deferMail, listDueMail, markMailFailed, markMailSent } from '../store/outbox-repo.js';
@@ -16,6 +17,7 @@ import { retryDelayMs } from './retry-delay.js';
 import { PollingLoop } from '../polling-loop.js';
 
 export interface OutboxWorkerOptions {
+  metrics?: Metrics;
   maxAttempts: number;
   retryBaseMs: number;
   pollMs?: number;
@@ -58,10 +60,12 @@ export class OutboxWorker {
     try {
       await this.mailer.send(mail, row.id);
       await markMailSent(this.db, row.id, new Date().toISOString());
+      this.options.metrics?.outboxSent.inc();
       this.logger.info({ outboxId: row.id, ticketId: row.ticket_id, event: row.event }, 'mail sent');
     } catch (error) {
       const failure = error instanceof MailerError ? error : new MailerError(String(error), false);
       const attempt = row.attempts + 1;
+      this.options.metrics?.outboxFailures.inc({ kind: failure.permanent ? 'permanent' : 'temporary' });
       if (failure.permanent || attempt >= this.options.maxAttempts) {
         await markMailFailed(this.db, row.id, failure.message);
         await recordDecision(this.db, {

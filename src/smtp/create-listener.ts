@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config-schema.js';
 import type { SenderPolicy } from '../policy/sender-policy.js';
 import type { HeaderScreen, Refusal, SmtpEnvelope, SpoolWriter } from '../spool/spool-writer.js';
+import type { Metrics } from '../admin/metrics.js';
 import type { Database } from '../store/database-schema.js';
 import { recordDecision } from '../store/decision-repo.js';
 import { readHeaderFrom } from './read-header-from.js';
@@ -20,6 +21,7 @@ import { resolveRecipient } from './resolve-recipient.js';
 import { replies, smtpReplyForFault } from './smtp-reply.js';
 
 export interface ListenerDeps {
+  metrics?: Metrics;
   config: Config;
   spool: SpoolWriter;
   senderPolicy: SenderPolicy;
@@ -27,10 +29,11 @@ export interface ListenerDeps {
   logger: Logger;
 }
 
-export function createListener({ config, spool, senderPolicy, db, logger }: ListenerDeps): SMTPServer {
+export function createListener({ config, spool, senderPolicy, db, logger, metrics }: ListenerDeps): SMTPServer {
   const mailboxes = config.mailboxes.map((mailbox) => mailbox.address);
   const refuse = (refusal: Refusal, session: SMTPServerSession) => {
     logger.info({ code: refusal.code, detail: refusal.detail, remote: session.remoteAddress }, 'sender refused');
+    metrics?.refused.inc({ reason: 'blocked_sender' });
     void recordDecision(db, { spoolId: null, ticketId: null, stage: 'smtp', code: refusal.code, detail: refusal.detail }).catch((error: unknown) =>
       logger.warn({ err: error }, 'refusal not recorded'),
     );
@@ -68,6 +71,7 @@ export function createListener({ config, spool, senderPolicy, db, logger }: List
     onRcptTo(address, _session, callback) {
       if (!resolveRecipient(address.address, mailboxes)) {
         logger.info({ rcpt: address.address }, 'recipient refused: not one of our mailboxes');
+        metrics?.refused.inc({ reason: 'unknown_recipient' });
         return callback(replies.unknownRecipient(address.address));
       }
       callback();
@@ -78,14 +82,17 @@ export function createListener({ config, spool, senderPolicy, db, logger }: List
         (result) => {
           if (result.kind === 'oversized') {
             logger.info({ bytes: result.bytes }, 'message refused: over smtp.maxMessageBytes');
+            metrics?.refused.inc({ reason: 'too_big' });
             return callback(replies.tooBig(config.smtp.maxMessageBytes));
           }
           if (result.kind === 'refused') return callback(refuse(result.refusal, session));
           logger.info({ spoolId: result.id }, 'message accepted into spool');
+          metrics?.received.inc();
           callback(null, replies.queued(result.id));
         },
         (fault: unknown) => {
           logger.error({ err: fault }, 'message not accepted: spool write failed');
+          metrics?.refused.inc({ reason: 'spool_failure' });
           callback(smtpReplyForFault(fault));
         },
       );

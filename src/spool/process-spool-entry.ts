@@ -36,6 +36,7 @@ import { queueStatusMail } from '../notify/queue-status-mail.js';
 import { relayAgentReply } from '../notify/relay-agent-reply.js';
 import { identifyAgent, type Agent } from '../policy/identify-agent.js';
 import type { Verdict } from '../policy/verdict.js';
+import type { Metrics } from '../admin/metrics.js';
 import { matchTicket } from '../thread/match-ticket.js';
 import type { ThreadDecision } from '../thread/thread-decision.js';
 import { fileMessage, type FileOutcome } from '../tickets/file-message.js';
@@ -47,6 +48,7 @@ export interface PipelineDeps {
   templates: TemplateStore;
   logger: Logger;
   resolver?: DNSResolver;
+  metrics?: Metrics;
 }
 
 export type ProcessResult = { kind: 'filed'; ticketId: number } | { kind: 'quarantined'; reason: string } | { kind: 'held'; reason: string };
@@ -170,7 +172,9 @@ export async function fileSpoolEntry(deps: PipelineDeps, prepared: PreparedEntry
         await queueStatusMail(trx, mailDeps, { event, reason: 'customer', ticket: filed.ticket, at });
       }
       if (filed.isNewTicket) {
-        await acknowledgeNewTicket(trx, mailDeps, { spoolId: entry.id, ticket: filed.ticket, sender, message, verdict, auth, link: filed.link, multiTopic: filed.multiTopic?.multiTopic ?? false, at });
+        const ack = await acknowledgeNewTicket(trx, mailDeps, { spoolId: entry.id, ticket: filed.ticket, sender, message, verdict, auth, link: filed.link, multiTopic: filed.multiTopic?.multiTopic ?? false, at });
+        deps.metrics?.ticketsCreated.inc();
+        deps.metrics?.autoReplies.inc({ result: ack });
       }
       // Agents hear of what a person wrote (or of a bounce), not of robots' mail.
       if (isBounce || verdict.autoReply || identity.kind === 'spoofed') {
@@ -191,6 +195,7 @@ export async function fileSpoolEntry(deps: PipelineDeps, prepared: PreparedEntry
     return { kind: 'filed', ticketId };
   });
   deps.logger.info({ spoolId: entry.id, ...outcome }, outcome.kind === 'filed' ? 'message filed' : 'message held');
+  deps.metrics?.processing.observe((Date.now() - Date.parse(entry.received_at)) / 1000);
   return outcome;
 }
 

@@ -43,10 +43,12 @@ export class SpoolWorker {
   /** Prepares a batch with bounded concurrency, then files it one entry at a time, in arrival order. */
   async processPending(): Promise<number> {
     const entries = await listPendingSpool(this.deps.db, BATCH, new Date().toISOString());
-    const prepared = await mapWithConcurrency(entries, PREPARE_CONCURRENCY, (entry) => this.attempt(entry, () => prepareSpoolEntry(this.deps, entry)));
+    // Every log line about a message carries its spool id.
+    const depsFor = (entry: SpoolRow) => ({ ...this.deps, logger: this.deps.logger.child({ spoolId: entry.id }) });
+    const prepared = await mapWithConcurrency(entries, PREPARE_CONCURRENCY, (entry) => this.attempt(entry, () => prepareSpoolEntry(depsFor(entry), entry)));
     for (const [index, entry] of entries.entries()) {
       const ready = prepared[index];
-      if (ready && !('kind' in ready)) await this.attempt(entry, () => fileSpoolEntry(this.deps, ready as PreparedEntry));
+      if (ready && !('kind' in ready)) await this.attempt(entry, () => fileSpoolEntry(depsFor(entry), ready as PreparedEntry));
     }
     if (entries.length > 0) this.onFiled();
     return entries.length;

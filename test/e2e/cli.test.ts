@@ -3,12 +3,13 @@
  * store of a gateway, with the --json shapes that are part of the stable interface.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendByDialog } from '../support/smtp-dialog.js';
+import { copyTemplates } from '../support/copy-templates.js';
 import { writeConfig } from '../support/gateway-process.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
@@ -107,5 +108,28 @@ describe('guichet ticket status|assign|note', () => {
     const bad = await guichet('ticket', 'assign', '1', 'zoe');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('no agent "zoe"');
+  });
+});
+
+describe('guichet templates', () => {
+  it('checks the shipped templates, and fails on a broken one naming the file', async () => {
+    const good = await guichet('templates', 'check');
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/events × 3 locales checked: 0 error\(s\)/);
+    const dir = copyTemplates();
+    writeFileSync(join(dir, 'fr', 'reminder.text.hbs'), 'Bonjour {{#if customer.name}}');
+    writeFileSync(join(dir, 'en', 'closed.subject.hbs'), '[#{{ticket.idd}}]');
+    const brokenConfig = writeConfig(mkdtempSync(join(tmpdir(), 'guichet-cfg-')), { dataDir: harness.dataDir, templatesDir: dir });
+    const result = await run(process.execPath, [bin, 'templates', 'check', '--config', brokenConfig]).catch((error: { stdout: string; code: number }) => error);
+    expect((result as { code: number }).code).toBe(1);
+    expect((result as { stdout: string }).stdout).toContain('error: fr/reminder.text.hbs: template fr/reminder.text.hbs does not compile');
+    expect((result as { stdout: string }).stdout).toContain('error: en/closed.subject.hbs: uses {{ticket.idd}}');
+  });
+
+  it('lists events and previews one in a locale', async () => {
+    const list = JSON.parse((await guichet('templates', 'list', '--json')).stdout) as { event: string; locales: string }[];
+    expect(list.find((row) => row.event === 'ack-new-ticket')?.locales).toBe('en,fr,ru');
+    const preview = await guichet('templates', 'preview', 'reminder', '--locale', 'fr');
+    expect(preview.stdout).toContain('Subject: [#42] En attente de votre réponse : Export des dons');
   });
 });

@@ -156,11 +156,11 @@ describe('CRM integrator: tiers in business days, business hours and wall-clock 
     const due = Date.parse((await ticket(1)).due_at!);
     await harness.gateway.lifecycle.runOnce(new Date(due - 90 * 60_000));
     await settle();
-    expect(mailsTo('olga@crm-integrator.example').filter((mail) => mail.parsed.subject?.includes('Response due soon'))).toHaveLength(0);
+    expect(mailsTo('olga@crm-integrator.example').filter((mail) => mail.parsed.subject?.includes('Скоро срок ответа'))).toHaveLength(0);
     await harness.gateway.lifecycle.runOnce(new Date(due - 30 * 60_000));
     await harness.gateway.lifecycle.runOnce(new Date(due + 60_000));
     await settle();
-    expect(mailsTo('olga@crm-integrator.example').filter((mail) => /\[#1\] (Response due soon|Response target missed)/.test(mail.parsed.subject ?? ''))).toHaveLength(1);
+    expect(mailsTo('olga@crm-integrator.example').filter((mail) => /\[#1\] (Скоро срок ответа|Срок ответа пропущен)/.test(mail.parsed.subject ?? ''))).toHaveLength(1);
     expect(ticketSummary(await ticket(1), new Date(due + 60_000))).toMatchObject({ breached: true, dueAt: new Date(due).toISOString() });
     expect((await ticketList(harness.gateway.db, {}))[0]).toMatchObject({ breached: false, plan: 'critical' });
   });

@@ -1,0 +1,79 @@
+/**
+ * The JSON API under /api, for the same operations as the pages: tickets (list with filters,
+ * one ticket), the block and allow lists, and templates (read, save, preview unsaved sources).
+ * Handlers return a status and a body; the server turns GuichetErrors into 4xx answers.
+ */
+import type { Kysely } from 'kysely';
+import type { Config } from '../config/config-schema.js';
+import { GuichetError } from '../guichet-error.js';
+import { checkOne } from '../notify/check-templates.js';
+import { templateEvents, templateParts } from '../notify/template-events.js';
+import { compileTemplate, type TemplatePart, type TemplateStore } from '../notify/template-store.js';
+import type { Database } from '../store/database-schema.js';
+import type { ListName } from '../store/sender-list-repo.js';
+import { ticketDetail, ticketList } from '../tickets/ticket-view.js';
+import { addToSenderList, listSenderLists, removeFromSenderList } from './sender-list-admin.js';
+
+export interface ApiDeps {
+  db: Kysely<Database>;
+  config: Config;
+  templates: TemplateStore;
+}
+
+export type ApiResult = { status: number; body: unknown };
+
+export async function handleApi(deps: ApiDeps, method: string, path: string[], query: URLSearchParams, body: Record<string, unknown>): Promise<ApiResult> {
+  const [resource, ...rest] = path;
+  if (resource === 'tickets' && method === 'GET') {
+    if (rest[0]) {
+      const ticket = await ticketDetail(deps.db, Number(rest[0]));
+      return ticket ? { status: 200, body: ticket } : { status: 404, body: { error: `no ticket #${rest[0]}` } };
+    }
+    const status = query.get('status') ?? undefined;
+    const tickets = (await ticketList(deps.db, { status })).filter((ticket) => !query.get('queue') || ticket.queue === query.get('queue'));
+    return { status: 200, body: tickets };
+  }
+  if (resource === 'blocklist' || resource === 'allowlist') {
+    const list: ListName = resource === 'blocklist' ? 'block' : 'allow';
+    if (method === 'GET') return { status: 200, body: await listSenderLists(deps.db, deps.config.blocklist, list) };
+    const entry = String(body.entry ?? '');
+    if (method === 'POST') return { status: 201, body: await addToSenderList(deps.db, list, entry) };
+    if (method === 'DELETE') return { status: 200, body: await removeFromSenderList(deps.db, deps.config.blocklist, list, entry) };
+  }
+  if (resource === 'templates') return handleTemplates(deps.templates, method, rest, body);
+  return { status: 404, body: { error: 'no such API' } };
+}
+
+function handleTemplates(templates: TemplateStore, method: string, [first, event, part]: string[], body: Record<string, unknown>): ApiResult {
+  if (method === 'GET' && !first) {
+    return { status: 200, body: { events: templateEvents, locales: templates.locales(), problems: templates.problems() } };
+  }
+  if (method === 'POST' && first === 'preview') return previewTemplate(templates, body);
+  const locale = first ?? '';
+  if (method === 'GET' && event) {
+    return { status: 200, body: Object.fromEntries(templateParts.map((name) => [name, templates.read(locale, event, name)])) };
+  }
+  if (method === 'PUT' && event && part && (templateParts as readonly string[]).includes(part)) {
+    templates.write(locale, event, part as TemplatePart, String(body.source ?? ''));
+    return { status: 204, body: null };
+  }
+  return { status: 404, body: { error: 'no such template API' } };
+}
+
+/** Renders unsaved sources with the event's sample data; refuses them as saving would. */
+function previewTemplate(templates: TemplateStore, body: Record<string, unknown>): ApiResult {
+  const event = String(body.event ?? '');
+  const locale = templates.resolveLocale(String(body.locale ?? ''));
+  const definition = templateEvents[event];
+  if (!definition) throw new GuichetError('CLI_USAGE', `unknown event "${event}"`);
+  const sources = (body.sources ?? {}) as Partial<Record<TemplatePart, string>>;
+  const rendered = Object.fromEntries(
+    templateParts.map((part) => {
+      const source = sources[part] ?? templates.read(locale, event, part) ?? '';
+      const problems = checkOne(source, `${locale}/${event}.${part}.hbs`, definition.sample);
+      if (problems.length > 0) throw new GuichetError('NOTIFY_TEMPLATE_INVALID', `${part}: ${problems.map((problem) => problem.message).join('; ')}`);
+      return [part, compileTemplate(source, `${event}.${part}.hbs`)(definition.sample)];
+    }),
+  );
+  return { status: 200, body: { ...rendered, subject: String(rendered.subject ?? '').replace(/[\r\n]+/g, ' ').trim() } };
+}

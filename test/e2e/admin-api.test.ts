@@ -1,0 +1,138 @@
+/**
+ * The admin surface over real HTTP (and SMTP): no access without the token, the JSON API for
+ * tickets, blocklist and templates, a blocked domain refused over SMTP at once, an edited
+ * template used by the next acknowledgement, a broken one refused while the previous stays,
+ * template files edited on disk picked up live, /metrics, and customer content always escaped.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { copyTemplates } from '../support/copy-templates.js';
+import { sendByDialog } from '../support/smtp-dialog.js';
+import { waitUntil } from '../support/smtp-sink.js';
+import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+
+const token = 'admin-token-0123456789';
+let harness: TestGateway;
+let templatesDir: string;
+let base: string;
+
+beforeEach(async () => {
+  templatesDir = copyTemplates();
+  harness = await startTestGateway({ admin: { port: 0, token }, templatesDir });
+  base = `http://127.0.0.1:${harness.gateway.adminPort}`;
+});
+afterEach(async () => harness.stop());
+
+const api = (path: string, init: RequestInit = {}) =>
+  fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
+
+describe('access', () => {
+  it('refuses everything but the login page without the token, and a wrong token', async () => {
+    expect((await fetch(`${base}/api/tickets`)).status).toBe(401);
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    const page = await fetch(`${base}/`, { redirect: 'manual' });
+    expect([page.status, page.headers.get('location')]).toEqual([303, '/login']);
+    expect((await fetch(`${base}/api/tickets`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+    const login = await fetch(`${base}/login`, { method: 'POST', body: 'token=nope', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+    expect(login.status).toBe(401);
+  });
+
+  it('logs in with the token and sets a strict, HTTP-only session cookie', async () => {
+    const login = await fetch(`${base}/login`, { method: 'POST', body: `token=${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+    expect(login.status).toBe(303);
+    const cookie = login.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/HttpOnly; SameSite=Strict/);
+    const page = await fetch(`${base}/`, { headers: { cookie: cookie.split(';')[0]! } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+
+  it('refuses a cross-origin change even with a valid session', async () => {
+    const response = await api('/api/blocklist', { method: 'POST', body: JSON.stringify({ entry: 'evil.test' }), headers: { origin: 'http://attacker.test' } });
+    expect(response.status).toBe(403);
+  });
+
+  it('will not start with a port and no token', async () => {
+    await expect(startTestGateway({ admin: { port: 0 } })).rejects.toThrow(/admin\.token: is required when admin\.port is set/);
+  });
+});
+
+describe('tickets', () => {
+  it('lists and shows tickets, and never renders customer HTML', async () => {
+    await harness.send({ from: 'mallory@customer.test', subject: '<script>alert(1)</script> help', html: '<p>Hi</p><img src=x onerror=alert(2)>' });
+    await harness.settle();
+    const list = (await (await api('/api/tickets')).json()) as { id: number; subject: string }[];
+    expect(list.map((ticket) => ticket.subject)).toEqual(['<script>alert(1)</script> help']);
+    const page = await (await api('/tickets/1')).text();
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt; help');
+    expect(page).not.toContain('<script>alert');
+    expect(page).not.toContain('onerror=alert');
+    expect(page).toContain('THREAD_NEW_NO_REFERENCE');
+  });
+
+  it('serves attachments as downloads only', async () => {
+    await harness.send({ from: 'a@customer.test', subject: 'file', text: 'x', attachments: [{ filename: 'evil.html', content: '<script>alert(1)</script>' }] });
+    await harness.settle();
+    const ticket = (await (await api('/api/tickets/1')).json()) as { messages: { attachments: { sha256: string }[] }[] };
+    const response = await api(`/tickets/1/attachments/${ticket.messages[0]!.attachments[0]!.sha256}`);
+    expect(response.headers.get('content-type')).toBe('application/octet-stream');
+    expect(response.headers.get('content-disposition')).toBe("attachment; filename*=UTF-8''evil.html");
+  });
+});
+
+describe('blocklist', () => {
+  it('refuses the next mail from a domain added through the API, and accepts it again once removed', async () => {
+    expect((await api('/api/blocklist', { method: 'POST', body: JSON.stringify({ entry: 'Spam.Test' }) })).status).toBe(201);
+    await waitUntil(async () => (await sendByDialog(harness.port, 'a@spam.test', ['support@example.org'], 'Subject: x\r\n\r\nx\r\n')).mail.code === 550, 2000, 'the block');
+    const bad = await api('/api/blocklist', { method: 'POST', body: JSON.stringify({ entry: 'not a domain' }) });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { error: string }).error).toContain('neither a domain');
+    await api('/api/blocklist', { method: 'DELETE', body: JSON.stringify({ entry: 'spam.test' }) });
+    await waitUntil(async () => (await sendByDialog(harness.port, 'b@spam.test', ['support@example.org'], 'From: b@spam.test\r\nSubject: x\r\n\r\nx\r\n')).data?.code === 250, 2000, 'the unblock');
+  });
+});
+
+describe('templates', () => {
+  it('uses an edited template for the next acknowledgement and refuses a broken one', async () => {
+    const saved = await api('/api/templates/en/ack-new-ticket/subject', { method: 'PUT', body: JSON.stringify({ source: 'Ticket {{ticket.id}} received: {{ticket.subject}}' }) });
+    expect(saved.status).toBe(204);
+    await harness.send({ from: 'a@customer.test', subject: 'Hello', text: 'x' });
+    expect((await harness.sink.waitForMails(1))[0]!.parsed.subject).toBe('Ticket 1 received: Hello');
+    const broken = await api('/api/templates/en/ack-new-ticket/subject', { method: 'PUT', body: JSON.stringify({ source: '{{#if ticket.id}}unclosed' }) });
+    expect(broken.status).toBe(422);
+    const typo = await api('/api/templates/en/ack-new-ticket/subject', { method: 'PUT', body: JSON.stringify({ source: '{{tikcet.id}}' }) });
+    expect(((await typo.json()) as { error: string }).error).toContain('uses {{tikcet.id}}, which this event does not provide');
+    await harness.send({ from: 'b@customer.test', subject: 'Again', text: 'x' });
+    expect((await harness.sink.waitForMails(2))[1]!.parsed.subject).toBe('Ticket 2 received: Again');
+    const preview = await api('/api/templates/preview', { method: 'POST', body: JSON.stringify({ locale: 'fr', event: 'ack-new-ticket', sources: { subject: 'Demande {{ticket.id}}' } }) });
+    expect(((await preview.json()) as { subject: string }).subject).toBe('Demande 42');
+  });
+
+  it('picks up a template file edited on disk within seconds, and keeps the previous one if it breaks', async () => {
+    const file = join(templatesDir, 'en', 'ack-new-ticket.subject.hbs');
+    writeFileSync(file, 'Edited on disk #{{ticket.id}}');
+    await waitUntil(() => harness.gateway.templates.render('ack-new-ticket', 'en', { ticket: { id: 1 } }).subject === 'Edited on disk #1', 3000, 'the reload');
+    writeFileSync(file, '{{#each}}broken');
+    await waitUntil(() => harness.gateway.templates.problems().length > 0, 3000, 'the refusal');
+    await harness.send({ from: 'a@customer.test', subject: 'Hello', text: 'x' });
+    expect((await harness.sink.waitForMails(1))[0]!.parsed.subject).toBe('Edited on disk #1');
+    expect(readFileSync(file, 'utf8')).toBe('{{#each}}broken');
+  });
+});
+
+describe('metrics', () => {
+  it('exposes counters and store gauges in Prometheus format', async () => {
+    await harness.send({ from: 'a@customer.test', subject: 'Hello', text: 'x' });
+    await sendByDialog(harness.port, 'a@customer.test', ['nobody@example.org'], 'x');
+    await harness.sink.waitForMails(1);
+    const text = await (await api('/metrics')).text();
+    expect(text).toMatch(/^guichet_messages_received_total 1$/m);
+    expect(text).toMatch(/^guichet_messages_refused_total\{reason="unknown_recipient"\} 1$/m);
+    expect(text).toMatch(/^guichet_tickets_created_total 1$/m);
+    expect(text).toMatch(/^guichet_auto_replies_total\{result="queued"\} 1$/m);
+    expect(text).toMatch(/^guichet_tickets\{status="new"\} 1$/m);
+    expect(text).toMatch(/^guichet_outbox_depth \d+$/m);
+    expect(text).toMatch(/^guichet_processing_seconds_count 1$/m);
+  });
+});
