@@ -13,12 +13,21 @@ export interface SmtpReply {
 export class SmtpDialog {
   private buffer = '';
   private waiters: ((reply: SmtpReply) => void)[] = [];
+  private closed = false;
+
   private constructor(private readonly socket: Socket) {
     socket.setEncoding('utf8');
     socket.on('data', (data: string) => {
       this.buffer += data;
       this.drain();
     });
+    // A lost connection answers every waiting command with code 0, as an MTA would see it: try again later.
+    const lost = () => {
+      this.closed = true;
+      for (const waiter of this.waiters.splice(0)) waiter({ code: 0, text: 'connection lost' });
+    };
+    socket.on('close', lost);
+    socket.on('error', lost);
   }
 
   static async open(port: number): Promise<{ dialog: SmtpDialog; greeting: SmtpReply }> {
@@ -27,6 +36,7 @@ export class SmtpDialog {
       socket.once('connect', resolve);
       socket.once('error', reject);
     });
+    socket.removeAllListeners('error');
     const dialog = new SmtpDialog(socket);
     return { dialog, greeting: await dialog.next() };
   }
@@ -55,11 +65,12 @@ export class SmtpDialog {
     return new Promise((resolve) => {
       this.waiters.push(resolve);
       this.drain();
+      if (this.closed) for (const waiter of this.waiters.splice(0)) waiter({ code: 0, text: 'connection lost' });
     });
   }
 
   close(): void {
-    this.socket.end('QUIT\r\n');
+    if (!this.closed) this.socket.end('QUIT\r\n');
     this.socket.destroy();
   }
 

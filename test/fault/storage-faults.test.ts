@@ -1,0 +1,67 @@
+/**
+ * Storage faults at the SMTP edge: when the spool cannot be written the client gets 451 (try
+ * again later), never 250, and the next message after the fault is accepted; when another
+ * process holds the database busy, the commit waits for it (busy_timeout) instead of failing.
+ */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { databasePath } from '../../src/store/open-database.js';
+import { listSpool } from '../../src/store/spool-repo.js';
+import { sendByDialog } from '../support/smtp-dialog.js';
+import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+
+let harness: TestGateway;
+afterEach(async () => harness.stop());
+
+const body = (subject: string) => `From: a@customer.test\r\nSubject: ${subject}\r\n\r\nx\r\n`;
+
+describe('storage faults', () => {
+  it('answers 451 when the spool cannot be written, and 250 again once it can', async () => {
+    harness = await startTestGateway();
+    const spool = join(harness.dataDir, 'spool');
+    // Root ignores permissions, so break the directory itself: a file where the directory was.
+    renameSync(spool, `${spool}.away`);
+    writeFileSync(spool, 'not a directory');
+    const failed = await sendByDialog(harness.port, 'a@customer.test', ['support@example.org'], body('during the fault'));
+    expect(failed.data?.text).toMatch(/^451 4\.3\.0 Temporary local problem \(SPOOL_WRITE_FAILED\)/);
+    rmSync(spool);
+    renameSync(`${spool}.away`, spool);
+    const recovered = await sendByDialog(harness.port, 'a@customer.test', ['support@example.org'], body('after the fault'));
+    expect(recovered.data?.code).toBe(250);
+    await harness.settle();
+    const entries = await listSpool(harness.gateway.db);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.state).toBe('filed');
+  });
+
+  it('waits for a database held busy by another process, then accepts', async () => {
+    harness = await startTestGateway();
+    // Another process (as the CLI would be) holds a write lock for 800 ms.
+    const holder = spawn(process.execPath, [
+      '-e',
+      `const D = require('better-sqlite3'); const db = new D(process.argv[1]); db.exec('BEGIN EXCLUSIVE'); console.log('locked'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, 800);`,
+      databasePath(harness.dataDir),
+    ], { cwd: join(import.meta.dirname, '..', '..') });
+    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+    const started = Date.now();
+    const replies = await sendByDialog(harness.port, 'a@customer.test', ['support@example.org'], body('while busy'));
+    expect(replies.data?.code).toBe(250);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    await harness.settle();
+    expect((await listSpool(harness.gateway.db))[0]?.state).toBe('filed');
+  });
+
+  it('quarantines a spooled message whose file disappeared, instead of retrying forever', async () => {
+    harness = await startTestGateway();
+    mkdirSync(join(harness.dataDir, 'spool'), { recursive: true });
+    await harness.gateway.spoolWorker.stop();
+    const replies = await sendByDialog(harness.port, 'a@customer.test', ['support@example.org'], body('lost file'));
+    const id = /queued as (\S+)/.exec(replies.data?.text ?? '')?.[1];
+    rmSync(join(harness.dataDir, 'spool', `${id}.eml`));
+    harness.gateway.spoolWorker.wake();
+    await harness.gateway.spoolWorker.processPending();
+    expect((await listSpool(harness.gateway.db))[0]).toMatchObject({ state: 'quarantined', reason: 'SPOOL_FILE_MISSING' });
+  });
+});
