@@ -12,7 +12,6 @@ import type { DNSResolver } from 'mailauth';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config-schema.js';
 import { isGuichetError } from '../guichet-error.js';
-import { acknowledgeNewTicket } from '../notify/acknowledge-new-ticket.js';
 import type { TemplateStore } from '../notify/template-store.js';
 import { chooseSender } from '../parse/choose-sender.js';
 import { detectLanguage } from '../parse/detect-language.js';
@@ -25,21 +24,19 @@ import { detectAutomatedMessage } from '../policy/detect-automated-message.js';
 import { resolveRecipient } from '../smtp/resolve-recipient.js';
 import type { Database, SpoolRow, TicketRow } from '../store/database-schema.js';
 import { recordDecision } from '../store/decision-repo.js';
-import { flagOutgoingBounced } from '../store/message-repo.js';
-import { markMailBounced } from '../store/outbox-repo.js';
 import { markSpoolFiled, markSpoolHeld, markSpoolQuarantined } from '../store/spool-repo.js';
 import { countTicketsOpenedBy, findLastTicketOf, findTicket, threadLookups } from '../store/ticket-repo.js';
 import { readSubjectTag } from '../thread/read-subject-tag.js';
 import { fileAgentReply } from '../tickets/file-agent-reply.js';
-import { notifyAgents } from '../notify/notify-agents.js';
-import { queueStatusMail } from '../notify/queue-status-mail.js';
 import { relayAgentReply } from '../notify/relay-agent-reply.js';
 import { identifyAgent, type Agent } from '../policy/identify-agent.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { Metrics } from '../admin/metrics.js';
 import { matchTicket } from '../thread/match-ticket.js';
 import type { ThreadDecision } from '../thread/thread-decision.js';
-import { fileMessage, type FileOutcome } from '../tickets/file-message.js';
+import { fileMessage } from '../tickets/file-message.js';
+import { notifyAfterFiling } from '../notify/notify-after-filing.js';
+import { describeDecision, recordBounce, recordIdentityDecision, recordTicketDecisions } from './record-filing-decisions.js';
 
 export interface PipelineDeps {
   db: Kysely<Database>;
@@ -154,42 +151,15 @@ export async function fileSpoolEntry(deps: PipelineDeps, prepared: PreparedEntry
     });
     const ticketId = filed.ticket.id;
     await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'thread', ...describeDecision(decision) }, at);
-    if (identity.kind === 'spoofed' || identity.kind === 'token_misused') {
-      const detail =
-        identity.kind === 'spoofed'
-          ? `From claims agent ${identity.claimed.address} without its token or aligned authentication`
-          : `token of ${identity.tokenAgent.address} for #${identity.ticketId} used by ${sender.address}`;
-      await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'policy', code: identity.kind === 'spoofed' ? 'AGENT_SPOOF_SUSPECTED' : 'AGENT_TOKEN_MISUSED', detail }, at);
-    }
+    await recordIdentityDecision(trx, entry.id, ticketId, identity, sender.address, at);
     if (filed.kind === 'duplicate') {
       await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'tickets', code: 'DUPLICATE_MESSAGE_ID', detail: `same Message-ID as message ${filed.duplicateOf}` }, at);
     } else {
       await recordTicketDecisions(trx, entry.id, filed, at);
       if (isBounce) await recordBounce(trx, entry.id, ticketId, message, at);
-      const mailDeps = { config, secret: deps.secret, templates: deps.templates, teamName: config.outbound.name, envelopeFrom: config.outbound.from ?? filed.ticket.mailbox };
-      if (filed.statusChange && verdict.autoReply) {
-        const event = filed.statusChange === 'reopened' ? 'reopened' : 'resolved';
-        await queueStatusMail(trx, mailDeps, { event, reason: 'customer', ticket: filed.ticket, at });
-      }
-      if (filed.isNewTicket) {
-        const ack = await acknowledgeNewTicket(trx, mailDeps, { spoolId: entry.id, ticket: filed.ticket, sender, message, verdict, auth, link: filed.link, multiTopic: filed.multiTopic?.multiTopic ?? false, at });
-        deps.metrics?.ticketsCreated.inc();
-        deps.metrics?.autoReplies.inc({ result: ack });
-      }
-      // Agents hear of what a person wrote (or of a bounce), not of robots' mail.
-      if (isBounce || verdict.autoReply || identity.kind === 'spoofed') {
-        await notifyAgents(trx, { config, secret: deps.secret, templates: deps.templates }, {
-          spoolId: entry.id,
-          ticket: filed.ticket,
-          isNewTicket: filed.isNewTicket,
-          from: sender.address,
-          newText: prepared.newText,
-          fullText: message.text,
-          messageId: message.messageId,
-          flags,
-          at,
-        });
-      }
+      const ack = await notifyAfterFiling(trx, { config, secret: deps.secret, templates: deps.templates }, { spoolId: entry.id, filed, prepared, verdict, isBounce, spoofed: identity.kind === 'spoofed', flags, at });
+      if (filed.isNewTicket) deps.metrics?.ticketsCreated.inc();
+      if (ack) deps.metrics?.autoReplies.inc({ result: ack });
     }
     await markSpoolFiled(trx, entry.id, ticketId, at);
     return { kind: 'filed', ticketId };
@@ -197,11 +167,6 @@ export async function fileSpoolEntry(deps: PipelineDeps, prepared: PreparedEntry
   deps.logger.info({ spoolId: entry.id, ...outcome }, outcome.kind === 'filed' ? 'message filed' : 'message held');
   deps.metrics?.processing.observe((Date.now() - Date.parse(entry.received_at)) / 1000);
   return outcome;
-}
-
-function describeDecision(decision: ThreadDecision): { code: string; detail: string | null } {
-  if (decision.kind === 'existing') return { code: `THREAD_${decision.rule.toUpperCase()}`, detail: `ticket #${decision.ticketId}` };
-  return { code: `THREAD_NEW_${decision.reason.toUpperCase()}`, detail: decision.note };
 }
 
 /** More than `limits.newTicketsPerSenderPerHour` new tickets from one sender: hold the next ones. */
@@ -225,36 +190,6 @@ async function fileFromAgent(
   await relayAgentReply(trx, { config: deps.config, secret: deps.secret, templates: deps.templates }, { spoolId: prepared.entry.id, agent, message: prepared.message, outcome, at });
   await markSpoolFiled(trx, prepared.entry.id, ticket.id, at);
   return { kind: 'filed', ticketId: ticket.id };
-}
-
-/** Why a new ticket is linked to another, and a multi-topic first message, in the decisions log. */
-async function recordTicketDecisions(trx: Transaction<Database>, spoolId: string, filed: Extract<FileOutcome, { kind: 'filed' }>, at: string): Promise<void> {
-  const ticketId = filed.ticket.id;
-  if (filed.link?.kind === 'split') {
-    const detail = `reply to #${filed.link.from.id} on another topic (subject similarity ${filed.link.similarity} < threshold): "${filed.link.from.subject}" → "${filed.ticket.subject}"`;
-    await recordDecision(trx, { spoolId, ticketId, stage: 'tickets', code: 'SPLIT_TOPIC_CHANGE', detail }, at);
-    await recordDecision(trx, { spoolId, ticketId: filed.link.from.id, stage: 'tickets', code: 'SPLIT_INTO', detail: `#${ticketId} "${filed.ticket.subject}"` }, at);
-  }
-  if (filed.link?.kind === 'after_closed') {
-    await recordDecision(trx, { spoolId, ticketId, stage: 'tickets', code: 'NEW_TICKET_AFTER_CLOSED', detail: `#${filed.link.from.id} is closed` }, at);
-  }
-  if (filed.urgentPhrase) {
-    await recordDecision(trx, { spoolId, ticketId, stage: 'tickets', code: 'PRIORITY_URGENT', detail: `urgency phrase "${filed.urgentPhrase}"` }, at);
-  }
-  if (filed.statusChange) {
-    await recordDecision(trx, { spoolId, ticketId, stage: 'tickets', code: filed.statusChange === 'reopened' ? 'REOPENED' : 'RESOLVED_BY_CUSTOMER', detail: null }, at);
-  }
-  if (filed.multiTopic?.multiTopic) {
-    const detail = filed.multiTopic.topics.map((words) => words.slice(0, 6).join(' ')).join(' | ');
-    await recordDecision(trx, { spoolId, ticketId, stage: 'tickets', code: 'MULTI_TOPIC', detail }, at);
-  }
-}
-
-async function recordBounce(trx: Transaction<Database>, spoolId: string, ticketId: number, message: ParsedMessage, at: string): Promise<void> {
-  const ids = message.reportedMessageIds;
-  await flagOutgoingBounced(trx, ids);
-  const failed = await markMailBounced(trx, ids, message.subject || 'delivery report');
-  await recordDecision(trx, { spoolId, ticketId, stage: 'notify', code: 'NOTIFY_BOUNCED', detail: `${failed} outgoing mail(s) reported undeliverable: ${ids.join(' ')}` }, at);
 }
 
 async function setAside(db: Kysely<Database>, entry: SpoolRow, state: 'quarantined', reason: string, detail: string): Promise<ProcessResult> {
