@@ -8,7 +8,8 @@ import { detect } from 'tinyld';
 const LANGUAGES = ['fr', 'en', 'de', 'es', 'it', 'ru'];
 
 export function detectLanguage(text: string): string | null {
-  const sample = text.slice(0, 2000).trim();
+  // A few sentences tell six languages apart; tinyld's cost grows with the text (4 ms for 2 KB).
+  const sample = text.slice(0, 500).trim();
   if (sample.length < 12) return null;
   return detect(sample, { only: LANGUAGES }) || null;
 }

@@ -55,7 +55,6 @@ export interface PreparedEntry {
   entry: SpoolRow;
   message: ParsedMessage;
   newText: string;
-  language: string | null;
   sender: MailAddress;
   fromHeader: boolean;
   auth: SenderAuth;
@@ -94,8 +93,7 @@ export async function prepareSpoolEntry(deps: PipelineDeps, entry: SpoolRow): Pr
     resolver: deps.resolver,
   });
   const newText = extractNewPart(message.text, message.html);
-  const language = detectLanguage(`${normalizeSubject(message.subject)}\n${newText}`);
-  return { entry, message, newText, language, sender: chosen.sender, fromHeader: chosen.fromHeader, auth };
+  return { entry, message, newText, sender: chosen.sender, fromHeader: chosen.fromHeader, auth };
 }
 
 /** Policy, threading, filing and notification, in one transaction. */
@@ -129,8 +127,11 @@ export async function fileSpoolEntry(deps: PipelineDeps, prepared: PreparedEntry
     }
     const isBounce = decision.kind === 'existing' && decision.rule === 'bounce';
     const known = await findLastTicketOf(trx, sender.address);
-    const language = known?.language ?? prepared.language;
-    const locale = deps.templates.resolveLocale(language);
+    // A known customer keeps their language; otherwise detect it from the first message.
+    const chooseLanguage = () => {
+      const language = known?.language ?? detectLanguage(`${normalizeSubject(message.subject)}\n${prepared.newText}`);
+      return { language, locale: deps.templates.resolveLocale(language) };
+    };
     const filed = await fileMessage(trx, {
       spoolId: entry.id,
       message,
@@ -142,8 +143,7 @@ export async function fileSpoolEntry(deps: PipelineDeps, prepared: PreparedEntry
       queue: config.mailboxes.find((candidate) => candidate.address === mailbox)?.queue ?? null,
       ourAddresses: mailboxes,
       decision,
-      language,
-      locale,
+      chooseLanguage,
       splitThreshold: config.topics.splitThreshold,
       fromCustomer: !isBounce,
       config,

@@ -38,9 +38,8 @@ export interface FileInput {
   queue: string | null;
   ourAddresses: readonly string[];
   decision: ThreadDecision;
-  /** For a new ticket: the detected language and the template locale chosen from it. */
-  language: string | null;
-  locale: string;
+  /** For a new ticket only: its language and the template locale chosen from it (computed on demand: detection costs milliseconds). */
+  chooseLanguage: () => { language: string | null; locale: string };
   splitThreshold: number;
   /** False for messages that are not the customer speaking (delivery reports): no status change, no split. */
   fromCustomer: boolean;
@@ -117,13 +116,14 @@ async function existingTicket(trx: Transaction<Database>, input: FileInput): Pro
 async function openTicket(trx: Transaction<Database>, input: FileInput, link: TicketLink | null, multiTopic: boolean, urgent: boolean): Promise<TicketRow> {
   const subject = normalizeSubject(input.message.subject) || input.message.subject.trim() || '(no subject)';
   const route = routeCustomer(input.config, input.sender.address);
+  const { language, locale } = input.chooseLanguage();
   const ticket = await insertTicket(trx, {
     subject,
     normalizedSubject: subject.toLowerCase(),
     requester: input.sender.address,
     mailbox: input.mailbox,
-    locale: input.locale,
-    language: input.language,
+    locale,
+    language,
     flags: multiTopic ? ['multi_topic'] : [],
     splitFrom: link?.kind === 'split' ? link.from.id : null,
     followsUp: link?.kind === 'after_closed' ? link.from.id : null,
