@@ -1,9 +1,10 @@
 /**
  * The language a customer writes in, among those our users meet (fr, en, de, es, it, ru), with
- * tinyld. Null when the text is too short or too mixed to tell; the caller then falls back to
- * what it knows of the customer, then to the configured locale.
+ * tinyld's light model (12 MB in memory instead of 46 MB for the full one, and as right on our
+ * six languages in our tests). Null when the text is too short or too mixed to tell; the caller
+ * then falls back to what it knows of the customer, then to the configured locale.
  */
-import { detect } from 'tinyld';
+import { detect } from 'tinyld/light';
 
 const LANGUAGES = ['fr', 'en', 'de', 'es', 'it', 'ru'];
 
