@@ -31,14 +31,30 @@ export async function enqueueMail(db: Db, job: { ticketId: number | null; event:
   return row.id;
 }
 
+/**
+ * Mail due now, oldest first. A mail waits while an older mail of the same ticket is still
+ * queued (deferred for a retry): the customer must never get the answer before the
+ * acknowledgement, or the second reply before the first.
+ */
 export async function listDueMail(db: Db, now: string, limit: number): Promise<OutboxRow[]> {
   return db
-    .selectFrom('outbox')
-    .selectAll()
-    .where('state', '=', 'queued')
-    .where('next_attempt_at', '<=', now)
-    .orderBy('next_attempt_at')
-    .orderBy('id')
+    .selectFrom('outbox as mail')
+    .selectAll('mail')
+    .where('mail.state', '=', 'queued')
+    .where('mail.next_attempt_at', '<=', now)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('outbox as older')
+            .select('older.id')
+            .where('older.state', '=', 'queued')
+            .whereRef('older.ticket_id', '=', 'mail.ticket_id')
+            .whereRef('older.id', '<', 'mail.id'),
+        ),
+      ),
+    )
+    .orderBy('mail.next_attempt_at')
+    .orderBy('mail.id')
     .limit(limit)
     .execute();
 }

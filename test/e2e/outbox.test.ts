@@ -40,6 +40,37 @@ describe('outbox', () => {
     expect(ticket?.decisions.map((decision) => decision.code)).toContain('NOTIFY_SEND_REFUSED');
   });
 
+  it('keeps the order of a ticket’s mails when the first one is retried', async () => {
+    harness = await startTestGateway({ outbound: { smtp: { host: '127.0.0.1', port: 1 }, retryBaseMs: 200 } });
+    const { enqueueMail } = await import('../../src/store/outbox-repo.js');
+    const mail = (subject: string) => ({
+      from: { name: 'Support', address: 'support@example.org' },
+      to: ['alice@customer.test'],
+      cc: [],
+      replyTo: 'support@example.org',
+      subject,
+      text: subject,
+      html: `<p>${subject}</p>`,
+      messageId: `<${subject.replace(/\W/g, '')}@example.org>`,
+      inReplyTo: null,
+      references: [],
+      headers: {},
+      envelope: { from: '', to: ['alice@customer.test'] },
+    });
+    // The relay is down: the first mail of ticket 7 is deferred; the second must not overtake it.
+    await harness.gateway.db.transaction().execute(async (trx) => {
+      await enqueueMail(trx, { ticketId: 7, event: 'test', mail: mail('first'), automatic: false, at: new Date().toISOString() });
+    });
+    await waitUntil(async () => ((await listOutbox(harness.gateway.db))[0]?.attempts ?? 0) >= 1, 5000, 'a failed attempt');
+    await harness.gateway.db.transaction().execute(async (trx) => {
+      await enqueueMail(trx, { ticketId: 7, event: 'test', mail: mail('second'), automatic: false, at: new Date().toISOString() });
+    });
+    await harness.gateway.outboxWorker.sendDue();
+    const [first, second] = await listOutbox(harness.gateway.db);
+    expect(first?.attempts).toBeGreaterThanOrEqual(1);
+    expect(second?.attempts).toBe(0);
+  });
+
   it('keeps mail queued while the relay is unreachable', async () => {
     harness = await startTestGateway({ outbound: { smtp: { host: '127.0.0.1', port: 1 }, retryBaseMs: 60_000 } });
     await harness.send({ from: 'alice@customer.test', subject: 'Hello', text: 'Hi' });
