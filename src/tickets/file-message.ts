@@ -104,11 +104,15 @@ export async function fileMessage(trx: Transaction<Database>, input: FileInput):
 /** The ticket the message continues, or why it starts a new linked one instead. */
 async function existingTicket(trx: Transaction<Database>, input: FileInput): Promise<{ found: TicketRow | undefined; link: TicketLink | null }> {
   if (input.decision.kind !== 'existing') return { found: undefined, link: null };
-  const ticket = await findTicket(trx, input.decision.ticketId);
-  if (!ticket) return { found: undefined, link: null };
+  const addressed = await findTicket(trx, input.decision.ticketId);
+  let ticket = addressed;
+  // A merged ticket forwards its mail to the ticket it was merged into (a few hops at most).
+  for (let hops = 0; ticket?.merged_into && hops < 5; hops++) ticket = (await findTicket(trx, ticket.merged_into)) ?? ticket;
+  if (!ticket || !addressed) return { found: undefined, link: null };
   if (!input.fromCustomer) return { found: ticket, link: null };
   if (ticket.status === 'closed') return { found: undefined, link: { kind: 'after_closed', from: ticket } };
-  const change = isTopicChange(ticket.subject, input.message.subject, input.splitThreshold);
+  // The reply's subject is about the ticket the customer answered, even when that one was merged.
+  const change = isTopicChange(addressed.subject, input.message.subject, input.splitThreshold);
   if (change.changed) return { found: undefined, link: { kind: 'split', from: ticket, similarity: change.similarity } };
   return { found: ticket, link: null };
 }

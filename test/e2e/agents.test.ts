@@ -133,6 +133,19 @@ describe('agent replies', () => {
     expect((await listTickets(harness.gateway.db))[0]).toMatchObject({ status: 'new', assignee: null });
   });
 
+  it('merges a ticket into another with #merge, and later mail to it joins the other', async () => {
+    await harness.send({ from: 'carol@customer.test', subject: 'Invoices', text: 'Also, where are my invoices?' });
+    await settle();
+    await replyAsAgent('alice@agents.test', '#merge 2\nMerging into your invoices request.');
+    await settle();
+    expect(await ticketDetail(harness.gateway.db, 1)).toMatchObject({ status: 'closed', mergedInto: 2 });
+    await harness.send({ from: 'carol@customer.test', subject: 'Re: [#1] Export fails', text: 'And the export?', inReplyTo: customerMessageId });
+    await settle();
+    const target = await ticketDetail(harness.gateway.db, 2);
+    expect(target?.messages.filter((message) => message.direction === 'in').map((message) => message.newText)).toContain('And the export?');
+    expect(await listTickets(harness.gateway.db)).toHaveLength(2);
+  });
+
   it('carries the agent’s attachments over to the customer', async () => {
     await replyAsAgent('alice@agents.test', 'Here is the corrected file.', { attachments: [{ filename: 'export.csv', content: 'id;amount\n1;20\n' }] });
     await settle();
