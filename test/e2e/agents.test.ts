@@ -146,6 +146,18 @@ describe('agent replies', () => {
     expect(await listTickets(harness.gateway.db)).toHaveLength(2);
   });
 
+  it('splits the customer’s latest message into a new linked ticket with #split', async () => {
+    await harness.send({ from: 'carol@customer.test', subject: 'Re: [#1] Export fails', text: 'Also our logo is blurry on receipts.', inReplyTo: customerMessageId });
+    await settle();
+    await replyAsAgent('alice@agents.test', '#split\n#note\nThe logo question is a separate ticket.');
+    await settle();
+    const split = await ticketDetail(harness.gateway.db, 2);
+    expect(split).toMatchObject({ splitFrom: 1, requester: 'carol@customer.test' });
+    expect(split?.messages.filter((message) => message.direction === 'in').map((message) => message.newText)).toEqual(['Also our logo is blurry on receipts.']);
+    expect((await ticketDetail(harness.gateway.db, 1))?.messages.map((message) => message.newText)).not.toContain('Also our logo is blurry on receipts.');
+    expect(mailsTo('carol@customer.test').at(-1)?.parsed.subject).toBe('[#2] Export fails');
+  });
+
   it('carries the agent’s attachments over to the customer', async () => {
     await replyAsAgent('alice@agents.test', 'Here is the corrected file.', { attachments: [{ filename: 'export.csv', content: 'id;amount\n1;20\n' }] });
     await settle();
