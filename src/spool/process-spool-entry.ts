@@ -60,12 +60,6 @@ export interface PreparedEntry {
   auth: SenderAuth;
 }
 
-/** Both halves in sequence, for one entry. */
-export async function processSpoolEntry(deps: PipelineDeps, entry: SpoolRow): Promise<ProcessResult> {
-  const prepared = await prepareSpoolEntry(deps, entry);
-  return 'kind' in prepared ? prepared : fileSpoolEntry(deps, prepared);
-}
-
 /**
  * Parses the message and checks its sender's authentication. Independent per message, so the
  * spool worker runs several at once (DNS round trips overlap); filing then runs one at a time.
@@ -79,10 +73,10 @@ export async function prepareSpoolEntry(deps: PipelineDeps, entry: SpoolRow): Pr
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT' || ((error as Error).cause as NodeJS.ErrnoException)?.code === 'ENOENT';
     if (!missing && !(isGuichetError(error) && error.code === 'PARSE_MALFORMED')) throw error;
-    return setAside(db, entry, 'quarantined', missing ? 'SPOOL_FILE_MISSING' : 'PARSE_MALFORMED', (error as Error).message);
+    return quarantineSpoolEntry(db, entry.id, missing ? 'SPOOL_FILE_MISSING' : 'PARSE_MALFORMED', (error as Error).message);
   }
   const chosen = chooseSender(message, entry.mail_from);
-  if (!chosen) return setAside(db, entry, 'quarantined', 'PARSE_NO_SENDER', 'no From header and a null envelope sender <>');
+  if (!chosen) return quarantineSpoolEntry(db, entry.id, 'PARSE_NO_SENDER', 'no From header and a null envelope sender <>');
   const auth = await checkSenderAuth({
     rawFile,
     remoteAddress: entry.remote_address,
@@ -192,11 +186,12 @@ async function fileFromAgent(
   return { kind: 'filed', ticketId: ticket.id };
 }
 
-async function setAside(db: Kysely<Database>, entry: SpoolRow, state: 'quarantined', reason: string, detail: string): Promise<ProcessResult> {
+/** Keeps the message, marked quarantined with its reason, and records why; used by the worker too. */
+export async function quarantineSpoolEntry(db: Kysely<Database>, spoolId: string, reason: string, detail: string): Promise<ProcessResult> {
   const at = new Date().toISOString();
   await db.transaction().execute(async (trx) => {
-    await markSpoolQuarantined(trx, entry.id, reason, detail, at);
-    await recordDecision(trx, { spoolId: entry.id, ticketId: null, stage: 'spool', code: `QUARANTINED_${reason}`, detail }, at);
+    await markSpoolQuarantined(trx, spoolId, reason, detail, at);
+    await recordDecision(trx, { spoolId, ticketId: null, stage: 'spool', code: `QUARANTINED_${reason}`, detail }, at);
   });
-  return { kind: state, reason };
+  return { kind: 'quarantined', reason };
 }

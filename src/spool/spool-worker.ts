@@ -8,9 +8,8 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PollingLoop } from '../polling-loop.js';
 import type { SpoolRow } from '../store/database-schema.js';
-import { deferSpoolEntry, listPendingSpool, markSpoolQuarantined } from '../store/spool-repo.js';
-import { recordDecision } from '../store/decision-repo.js';
-import { fileSpoolEntry, prepareSpoolEntry, type PipelineDeps, type PreparedEntry, type ProcessResult } from './process-spool-entry.js';
+import { deferSpoolEntry, listPendingSpool } from '../store/spool-repo.js';
+import { fileSpoolEntry, prepareSpoolEntry, quarantineSpoolEntry, type PipelineDeps, type PreparedEntry, type ProcessResult } from './process-spool-entry.js';
 
 const MAX_ATTEMPTS = 5;
 const BATCH = 32;
@@ -69,9 +68,7 @@ export class SpoolWorker {
     const attempt = entry.attempts + 1;
     this.deps.logger.error({ spoolId: entry.id, attempt, err: error }, 'processing failed');
     if (attempt >= MAX_ATTEMPTS) {
-      const at = new Date().toISOString();
-      await markSpoolQuarantined(this.deps.db, entry.id, 'PROCESSING_FAILED', detail, at);
-      await recordDecision(this.deps.db, { spoolId: entry.id, ticketId: null, stage: 'spool', code: 'QUARANTINED_PROCESSING_FAILED', detail }, at);
+      await quarantineSpoolEntry(this.deps.db, entry.id, 'PROCESSING_FAILED', detail);
       return;
     }
     await deferSpoolEntry(this.deps.db, entry.id, detail, new Date(Date.now() + 1000 * 2 ** attempt).toISOString());

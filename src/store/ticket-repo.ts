@@ -65,10 +65,6 @@ export async function listTickets(db: Db, filter: { status?: string } = {}): Pro
   return query.orderBy('created_at').orderBy('id').execute();
 }
 
-export async function updateTicketStatus(db: Db, id: number, status: string, at: string): Promise<void> {
-  await db.updateTable('tickets').set({ status, updated_at: at }).where('id', '=', id).execute();
-}
-
 /** Adds a participant unless present; the requester role is never overwritten. */
 export async function addParticipant(db: Db, ticketId: number, address: string, role: 'requester' | 'cc', at: string): Promise<void> {
   await db
