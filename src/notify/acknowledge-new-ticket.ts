@@ -16,7 +16,7 @@ import type { Database, TicketRow } from '../store/database-schema.js';
 import type { TicketLink } from '../tickets/file-message.js';
 import { recordDecision } from '../store/decision-repo.js';
 import { countAutomaticMailTo } from '../store/outbox-repo.js';
-import { queueCustomerMail, type CustomerMailDeps } from './queue-customer-mail.js';
+import { queueCustomerMail, type MailDeps } from './queue-customer-mail.js';
 
 export interface AcknowledgeInput {
   spoolId: string;
@@ -30,7 +30,7 @@ export interface AcknowledgeInput {
   at: string;
 }
 
-export async function acknowledgeNewTicket(trx: Transaction<Database>, deps: CustomerMailDeps & { config: Config }, input: AcknowledgeInput): Promise<'queued' | 'suppressed'> {
+export async function acknowledgeNewTicket(trx: Transaction<Database>, deps: MailDeps, input: AcknowledgeInput): Promise<'queued' | 'suppressed'> {
   const { spoolId, ticket, at } = input;
   const withheld = await reasonToWithhold(trx, deps.config, input);
   if (withheld) {

@@ -27,13 +27,11 @@ export interface AfterFilingInput {
 
 export async function notifyAfterFiling(trx: Transaction<Database>, deps: AgentMailDeps, input: AfterFilingInput): Promise<'queued' | 'suppressed' | null> {
   const { filed, prepared, verdict, at, spoolId } = input;
-  const { config } = deps;
-  const mailDeps = { config, secret: deps.secret, templates: deps.templates, teamName: config.outbound.name, envelopeFrom: config.outbound.from ?? filed.ticket.mailbox };
   if (filed.statusChange && verdict.autoReply) {
-    await queueStatusMail(trx, mailDeps, { event: filed.statusChange === 'reopened' ? 'reopened' : 'resolved', reason: 'customer', ticket: filed.ticket, at });
+    await queueStatusMail(trx, deps, { event: filed.statusChange === 'reopened' ? 'reopened' : 'resolved', reason: 'customer', ticket: filed.ticket, at });
   }
   const ack = filed.isNewTicket
-    ? await acknowledgeNewTicket(trx, mailDeps, {
+    ? await acknowledgeNewTicket(trx, deps, {
         spoolId,
         ticket: filed.ticket,
         sender: prepared.sender,

@@ -5,20 +5,15 @@
  * In-Reply-To find the ticket. Written in the configured locale: agents share one language.
  */
 import type { Transaction } from 'kysely';
-import type { Config } from '../config/config-schema.js';
 import type { Agent } from '../policy/identify-agent.js';
 import type { Database, TicketRow } from '../store/database-schema.js';
 import { enqueueMail } from '../store/outbox-repo.js';
 import { agentKeyOf, makeReplyToken, replyAddress } from '../thread/reply-token.js';
 import { makeMessageId } from '../thread/signed-message-id.js';
 import type { OutgoingMail } from './outgoing-mail.js';
-import type { TemplateStore } from './template-store.js';
+import type { MailDeps } from './queue-customer-mail.js';
 
-export interface AgentMailDeps {
-  config: Config;
-  secret: string;
-  templates: TemplateStore;
-}
+export type AgentMailDeps = MailDeps;
 
 export interface AgentMailInput {
   event: 'agent-notification' | 'agent-command-error' | 'sla-warning';

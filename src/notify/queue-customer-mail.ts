@@ -6,6 +6,7 @@
  * reverse-path, and it is threaded to the customer's message with In-Reply-To/References.
  */
 import type { Transaction } from 'kysely';
+import type { Config } from '../config/config-schema.js';
 import type { Database, TicketRow } from '../store/database-schema.js';
 import { insertMessage } from '../store/message-repo.js';
 import { enqueueMail } from '../store/outbox-repo.js';
@@ -29,27 +30,30 @@ export interface CustomerMailInput {
   at: string;
 }
 
-export interface CustomerMailDeps {
+/** What every mail Guichet queues needs: the config, the HMAC secret and the templates. */
+export interface MailDeps {
+  config: Config;
   secret: string;
   templates: TemplateStore;
-  teamName: string;
-  envelopeFrom: string;
 }
 
-export async function queueCustomerMail(trx: Transaction<Database>, deps: CustomerMailDeps, input: CustomerMailInput): Promise<number> {
+export async function queueCustomerMail(trx: Transaction<Database>, deps: MailDeps, input: CustomerMailInput): Promise<number> {
   const { ticket } = input;
+  const teamName = deps.config.outbound.name;
+  // Non-automatic mail bounces to outbound.from, else to the ticket's mailbox; automatic mail uses <>.
+  const envelopeFrom = input.automatic ? '' : (deps.config.outbound.from ?? ticket.mailbox);
   const locale = deps.templates.resolveLocale(ticket.locale);
   const rendered = deps.templates.render(input.event, locale, {
     ticket: { id: ticket.id, subject: ticket.subject, status: ticket.status, statusLabel: deps.templates.label(locale, ticket.status) },
     customer: { name: input.to.name, address: input.to.address },
-    team: { name: deps.teamName },
+    team: { name: teamName },
     mailbox: ticket.mailbox,
     ...input.extra,
   });
   const domain = ticket.mailbox.split('@')[1] ?? 'localhost';
   const references = [...input.references, ...(input.inReplyTo ? [input.inReplyTo] : [])].filter((id, index, all) => all.indexOf(id) === index);
   const mail: OutgoingMail = {
-    from: { name: input.fromName ?? deps.teamName, address: ticket.mailbox },
+    from: { name: input.fromName ?? teamName, address: ticket.mailbox },
     to: [input.to.address],
     cc: [...(input.cc ?? [])],
     replyTo: replyAddress(ticket.mailbox, makeReplyToken(deps.secret, { ticketId: ticket.id, agentKey: null })),
@@ -62,7 +66,7 @@ export async function queueCustomerMail(trx: Transaction<Database>, deps: Custom
     headers: input.automatic
       ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All', 'X-Loop': ticket.mailbox }
       : { 'X-Loop': ticket.mailbox },
-    envelope: { from: input.automatic ? '' : deps.envelopeFrom, to: [input.to.address, ...(input.cc ?? [])] },
+    envelope: { from: envelopeFrom, to: [input.to.address, ...(input.cc ?? [])] },
     ...(input.attachments && input.attachments.length > 0 ? { attachments: input.attachments } : {}),
   };
   await insertMessage(trx, {

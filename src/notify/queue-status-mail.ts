@@ -8,14 +8,14 @@
 import type { Transaction } from 'kysely';
 import type { Database, TicketRow } from '../store/database-schema.js';
 import { listMessages } from '../store/message-repo.js';
-import { queueCustomerMail, type CustomerMailDeps } from './queue-customer-mail.js';
+import { queueCustomerMail, type MailDeps } from './queue-customer-mail.js';
 
 export type StatusMailEvent = 'reopened' | 'resolved' | 'closed' | 'reminder';
 export type StatusMailReason = 'customer' | 'agent' | 'no_answer' | 'reminder';
 
 export async function queueStatusMail(
   trx: Transaction<Database>,
-  deps: CustomerMailDeps,
+  deps: MailDeps,
   input: { event: StatusMailEvent; reason: StatusMailReason; ticket: TicketRow; at: string },
 ): Promise<void> {
   const history = await listMessages(trx, input.ticket.id);

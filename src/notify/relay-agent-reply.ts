@@ -36,10 +36,9 @@ export async function relayAgentReply(trx: Transaction<Database>, deps: AgentMai
   }
   const commands = outcome.commands.map((command) => `#${command.name}`).join(' ');
   await recordDecision(trx, { spoolId, ticketId, stage: 'tickets', code: 'AGENT_REPLY', detail: `${agent.address}${commands ? ` ${commands}` : ''} → ${outcome.ticket.status}` }, at);
-  const mailDeps = { secret: deps.secret, templates: deps.templates, teamName: deps.config.outbound.name, envelopeFrom: deps.config.outbound.from ?? outcome.ticket.mailbox };
   if (outcome.split) {
     const { ticket, message } = outcome.split;
-    await queueCustomerMail(trx, mailDeps, {
+    await queueCustomerMail(trx, deps, {
       event: 'ack-split-ticket',
       ticket,
       to: { address: ticket.requester, name: message.from_name },
@@ -54,7 +53,7 @@ export async function relayAgentReply(trx: Transaction<Database>, deps: AgentMai
     // A #resolve or #close without a message still tells the customer where their request stands.
     const status = outcome.ticket.status;
     if (!outcome.internal && (status === 'resolved' || status === 'closed') && outcome.commands.some((command) => command.name === 'resolve' || command.name === 'close')) {
-      await queueStatusMail(trx, mailDeps, { event: status, reason: 'agent', ticket: outcome.ticket, at });
+      await queueStatusMail(trx, deps, { event: status, reason: 'agent', ticket: outcome.ticket, at });
     }
     return;
   }
@@ -62,7 +61,7 @@ export async function relayAgentReply(trx: Transaction<Database>, deps: AgentMai
   const lastCustomer = history.filter((message) => message.direction === 'in' && message.author === 'customer').at(-1);
   const agents = new Set(deps.config.agents.map((candidate) => candidate.address));
   const cc = (await listParticipants(trx, ticketId)).filter((participant) => participant.role === 'cc' && !agents.has(participant.address)).map((participant) => participant.address);
-  await queueCustomerMail(trx, mailDeps, {
+  await queueCustomerMail(trx, deps, {
     event: 'agent-reply',
     ticket: outcome.ticket,
     to: { address: outcome.ticket.requester, name: null },

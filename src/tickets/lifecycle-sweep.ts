@@ -52,13 +52,9 @@ async function inTransaction(deps: SweepDeps, work: (trx: Transaction<Database>)
   }
 }
 
-function mailDeps(deps: SweepDeps, ticket: TicketRow) {
-  return { secret: deps.secret, templates: deps.templates, teamName: deps.config.outbound.name, envelopeFrom: deps.config.outbound.from ?? ticket.mailbox };
-}
-
 async function remind(trx: Transaction<Database>, deps: SweepDeps, ticket: TicketRow, at: string): Promise<void> {
   await trx.updateTable('tickets').set({ reminded_at: at }).where('id', '=', ticket.id).execute();
-  await queueStatusMail(trx, mailDeps(deps, ticket), { event: 'reminder', reason: 'reminder', ticket, at });
+  await queueStatusMail(trx, deps, { event: 'reminder', reason: 'reminder', ticket, at });
   await recordDecision(trx, { spoolId: null, ticketId: ticket.id, stage: 'tickets', code: 'REMINDER_SENT', detail: `awaiting the customer since ${ticket.status_changed_at}` }, at);
 }
 
@@ -66,7 +62,7 @@ async function changeStatus(trx: Transaction<Database>, deps: SweepDeps, ticket:
   const fields = statusFields(deps.config, ticket, status, at);
   await trx.updateTable('tickets').set(fields).where('id', '=', ticket.id).execute();
   // Resolving for lack of an answer is news to the customer; closing a resolved ticket is not.
-  if (status === 'resolved') await queueStatusMail(trx, mailDeps(deps, ticket), { event: 'resolved', reason: 'no_answer', ticket: { ...ticket, ...fields }, at });
+  if (status === 'resolved') await queueStatusMail(trx, deps, { event: 'resolved', reason: 'no_answer', ticket: { ...ticket, ...fields }, at });
   await recordDecision(trx, { spoolId: null, ticketId: ticket.id, stage: 'tickets', code, detail: `${ticket.status} → ${status}` }, at);
 }
 
