@@ -120,9 +120,9 @@ export async function fileSpoolEntry(deps: PipelineDeps, prepared: PreparedEntry
       return { kind: 'held', reason: 'RATE_LIMIT_NEW_TICKETS' };
     }
     const isBounce = decision.kind === 'existing' && decision.rule === 'bounce';
-    const known = await findLastTicketOf(trx, sender.address);
-    // A known customer keeps their language; otherwise detect it from the first message.
-    const chooseLanguage = () => {
+    // Only for a ticket being opened: a known customer keeps their language, else detect it.
+    const chooseLanguage = async () => {
+      const known = await findLastTicketOf(trx, sender.address);
       const language = known?.language ?? detectLanguage(`${normalizeSubject(message.subject)}\n${prepared.newText}`);
       return { language, locale: deps.templates.resolveLocale(language) };
     };

@@ -39,7 +39,7 @@ export interface FileInput {
   ourAddresses: readonly string[];
   decision: ThreadDecision;
   /** For a new ticket only: its language and the template locale chosen from it (computed on demand: detection costs milliseconds). */
-  chooseLanguage: () => { language: string | null; locale: string };
+  chooseLanguage: () => Promise<{ language: string | null; locale: string }>;
   splitThreshold: number;
   /** False for messages that are not the customer speaking (delivery reports): no status change, no split. */
   fromCustomer: boolean;
@@ -120,7 +120,7 @@ async function existingTicket(trx: Transaction<Database>, input: FileInput): Pro
 async function openTicket(trx: Transaction<Database>, input: FileInput, link: TicketLink | null, multiTopic: boolean, urgent: boolean): Promise<TicketRow> {
   const subject = normalizeSubject(input.message.subject) || input.message.subject.trim() || '(no subject)';
   const route = routeCustomer(input.config, input.sender.address);
-  const { language, locale } = input.chooseLanguage();
+  const { language, locale } = await input.chooseLanguage();
   const ticket = await insertTicket(trx, {
     subject,
     normalizedSubject: subject.toLowerCase(),
