@@ -9,7 +9,7 @@ import { findDefaultConfigPath, loadConfigFile, parseConfig } from './config/loa
 import type { Config } from './config/config-schema.js';
 import { GuichetError, isGuichetError } from './guichet-error.js';
 import { startGateway } from './main.js';
-import { openDatabase } from './store/open-database.js';
+import { openStore } from './store/open-database.js';
 import type { Kysely } from 'kysely';
 import { addToSenderList, listSenderLists, removeFromSenderList } from './admin/sender-list-admin.js';
 import { addInternalNote, assignTicket, setTicketStatus } from './admin/ticket-admin.js';
@@ -78,7 +78,7 @@ async function dispatch(argv: string[]): Promise<number> {
   const config = configFile ? loadConfigFile(configFile) : parseConfig({});
   if (command === 'serve') return serve(config, configFile);
   if (command === 'templates') return runTemplatesCommand(config, sub, arg, { json: values.json, html: values.html, locale: values.locale });
-  const db = await openDatabase(config.dataDir);
+  const db = await openStore(config);
   try {
     if (command === 'tickets') {
       if (values.status && !isTicketStatus(values.status)) throw new GuichetError('CLI_USAGE', `unknown status "${values.status}"; use one of ${ticketStatuses.join(', ')}`);

@@ -3,6 +3,7 @@
  * → spool and outbox workers. Returns a handle with the bound port and a stop() that closes
  * the listener first (no new mail), then lets the workers finish their current item.
  */
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +16,7 @@ import { watchConfigSection } from './config/watch-config-section.js';
 import { createListener } from './smtp/create-listener.js';
 import { SpoolWriter } from './spool/spool-writer.js';
 import { SpoolWorker } from './spool/spool-worker.js';
-import { openDatabase } from './store/open-database.js';
+import { openStore } from './store/open-database.js';
 import type { Database } from './store/database-schema.js';
 import { FileMailer } from './notify/file-mailer.js';
 import { SmtpMailer } from './notify/smtp-mailer.js';
@@ -60,7 +61,9 @@ export interface GatewayOptions {
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'guichet' } });
   const secret = loadSecret(config);
-  const db = await openDatabase(config.dataDir);
+  const db = await openStore(config);
+  // Names this gateway's claims on spool and outbox rows when gateways share a PostgreSQL database.
+  const gatewayId = config.store.gatewayName ?? `${hostname()}:${config.smtp.port === 0 ? `pid${process.pid}` : config.smtp.port}`;
   const templates = new TemplateStore(options.templatesDir ?? config.templatesDir ?? defaultTemplatesDir, config.locale);
   const mailer: Mailer = config.outbound.smtp
     ? new SmtpMailer(config.outbound.smtp, config.smtp.hostname)
@@ -71,13 +74,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     maxAttempts: config.outbound.maxAttempts,
     retryBaseMs: config.outbound.retryBaseMs,
     pollMs: options.pollMs,
+    gatewayId,
   });
-  const spoolWorker = new SpoolWorker({ db, config, secret, templates, logger, metrics, resolver: options.resolver ?? cachingResolver() }, () => outboxWorker.wake(), options.pollMs);
+  const spoolWorker = new SpoolWorker({ db, config, secret, templates, logger, metrics, resolver: options.resolver ?? cachingResolver() }, () => outboxWorker.wake(), options.pollMs, gatewayId);
   const spool = new SpoolWriter(db, config.dataDir, config.smtp.hostname, () => spoolWorker.wake());
   const senderPolicy = new SenderPolicy(db, watchConfigSection(options.configFile, 'blocklist', config.blocklist, logger), logger);
   await senderPolicy.start();
   await spoolWorker.start();
-  outboxWorker.start();
+  await outboxWorker.start();
   // Admins edit templates while the server runs: pick up changes within a second.
   const templateTimer = setInterval(() => {
     const before = templates.problems().length;

@@ -144,8 +144,24 @@ const limitsSchema = z.strictObject({
   newTicketsPerSenderPerHour: z.number().int().positive().default(20),
 });
 
+const storeSchema = z.strictObject({
+  /** sqlite: one gateway, the database in dataDir. postgres: several gateways sharing one database (README, "Several gateways"). */
+  dialect: z.enum(['sqlite', 'postgres']).default('sqlite'),
+  /** postgres only: a connection string such as postgres://guichet:secret@db.internal:5432/guichet. */
+  url: z.string().min(1).optional(),
+  /** postgres only: connections per gateway process. */
+  poolSize: z.number().int().min(2).max(100).default(10),
+  /**
+   * postgres only: this gateway's name among those sharing the database, unique and stable across
+   * restarts, so a restarted gateway takes back its unfinished work at once. Default: host name
+   * and SMTP port (host name and process id when the port is 0).
+   */
+  gatewayName: z.string().min(1).max(200).optional(),
+});
+
 const baseSchema = z.strictObject({
   dataDir: z.string().min(1).default('data'),
+  store: storeSchema.default(storeSchema.parse({})),
   locale: z.enum(['en', 'fr', 'ru']).default('en'),
   /** HMAC secret for reply tokens and Message-IDs; generated into dataDir on first start when absent. */
   secret: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -191,6 +207,12 @@ export const configSchema = baseSchema.superRefine((config, ctx) => {
   if (config.admin.port !== undefined && !config.admin.token) {
     ctx.addIssue({ code: 'custom', path: ['admin', 'token'], message: 'is required when admin.port is set (there is no default credential): set a random string of 16+ characters' });
   }
+  if (config.store.dialect === 'postgres' && !config.store.url) {
+    ctx.addIssue({ code: 'custom', path: ['store', 'url'], message: 'is required when store.dialect is "postgres": set a connection string such as postgres://user:password@host:5432/guichet' });
+  }
+  if (config.store.dialect === 'sqlite' && config.store.url) {
+    ctx.addIssue({ code: 'custom', path: ['store', 'url'], message: 'is only read with store.dialect "postgres": remove it, or set store.dialect to "postgres"' });
+  }
   if (config.defaultPlan && !config.plans[config.defaultPlan]) ctx.addIssue({ code: 'custom', path: ['defaultPlan'], message: `no plan "${config.defaultPlan}" in plans` });
   config.customers.forEach((rule, index) => {
     if (rule.plan && !config.plans[rule.plan]) ctx.addIssue({ code: 'custom', path: ['customers', index, 'plan'], message: `no plan "${rule.plan}" in plans` });
@@ -199,6 +221,7 @@ export const configSchema = baseSchema.superRefine((config, ctx) => {
 
 export type Config = z.infer<typeof configSchema>;
 export type CalendarConfig = z.infer<typeof calendarSchema>;
+export type StoreConfig = z.infer<typeof storeSchema>;
 export type PlanConfig = z.infer<typeof planSchema>;
 
 function isTimeZone(zone: string): boolean {

@@ -10,7 +10,8 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../admin/metrics.js';
 import type { Database, OutboxRow } from '../store/database-schema.js';
 import { recordDecision } from '../store/decision-repo.js';
-import { deferMail, listDueMail, markMailFailed, markMailSent } from '../store/outbox-repo.js';
+import { claimDueMail, deferMail, markMailFailed, markMailSent, releaseMailClaims } from '../store/outbox-repo.js';
+import { isPostgres } from '../store/store-dialect.js';
 import { MailerError, type Mailer } from './mailer.js';
 import type { OutgoingMail } from './outgoing-mail.js';
 import { retryDelayMs } from './retry-delay.js';
@@ -21,7 +22,13 @@ export interface OutboxWorkerOptions {
   maxAttempts: number;
   retryBaseMs: number;
   pollMs?: number;
+  /** Names this gateway's claims on outbox rows when several gateways share a database. */
+  gatewayId?: string;
 }
+
+/** Longer than sending a batch takes with the relay's timeouts; how long a dead gateway's mail waits. */
+const CLAIM_LEASE_MS = 300_000;
+const BATCH = 20;
 
 export class OutboxWorker {
   private readonly loop: PollingLoop;
@@ -35,7 +42,9 @@ export class OutboxWorker {
     this.loop = new PollingLoop(() => this.sendDue(), options.pollMs ?? 1000, logger);
   }
 
-  start(): void {
+  async start(): Promise<void> {
+    // On SQLite this is the only gateway: claims left by a killed run are stale.
+    if (!isPostgres(this.db)) await releaseMailClaims(this.db, null);
     this.loop.start();
   }
 
@@ -46,11 +55,17 @@ export class OutboxWorker {
   async stop(): Promise<void> {
     await this.loop.stop();
     this.mailer.close();
+    await releaseMailClaims(this.db, this.gatewayId).catch(() => undefined);
+  }
+
+  private get gatewayId(): string {
+    return this.options.gatewayId ?? 'local';
   }
 
   /** Sends what is due now; returns how many rows it handled. */
   async sendDue(): Promise<number> {
-    const rows = await listDueMail(this.db, new Date().toISOString(), 20);
+    const now = Date.now();
+    const rows = await claimDueMail(this.db, this.gatewayId, new Date(now).toISOString(), BATCH, new Date(now + CLAIM_LEASE_MS).toISOString());
     for (const row of rows) await this.sendOne(row);
     return rows.length;
   }

@@ -24,8 +24,8 @@ import { detectAutomatedMessage } from '../policy/detect-automated-message.js';
 import { resolveRecipient } from '../smtp/resolve-recipient.js';
 import type { Database, SpoolRow, TicketRow } from '../store/database-schema.js';
 import { recordDecision } from '../store/decision-repo.js';
-import { markSpoolFiled, markSpoolHeld, markSpoolQuarantined } from '../store/spool-repo.js';
-import { countTicketsOpenedBy, findLastTicketOf, findTicket, threadLookups } from '../store/ticket-repo.js';
+import { lockPendingSpool, markSpoolFiled, markSpoolHeld, markSpoolQuarantined } from '../store/spool-repo.js';
+import { countTicketsOpenedBy, findLastTicketOf, lockTicket, threadLookups } from '../store/ticket-repo.js';
 import { readSubjectTag } from '../thread/read-subject-tag.js';
 import { fileAgentReply } from '../tickets/file-agent-reply.js';
 import { relayAgentReply } from '../notify/relay-agent-reply.js';
@@ -48,7 +48,12 @@ export interface PipelineDeps {
   metrics?: Metrics;
 }
 
-export type ProcessResult = { kind: 'filed'; ticketId: number } | { kind: 'quarantined'; reason: string } | { kind: 'held'; reason: string };
+export type ProcessResult =
+  | { kind: 'filed'; ticketId: number }
+  | { kind: 'quarantined'; reason: string }
+  | { kind: 'held'; reason: string }
+  /** Another gateway sharing the database filed it first. */
+  | { kind: 'taken' };
 
 /** What the network- and CPU-bound first half (parse, sender authentication) hands to filing. */
 export interface PreparedEntry {
@@ -108,9 +113,12 @@ export async function fileSpoolEntry(deps: PipelineDeps, prepared: PreparedEntry
   ];
   const at = new Date().toISOString();
   const outcome = await db.transaction().execute(async (trx): Promise<ProcessResult> => {
+    if (!(await lockPendingSpool(trx, entry.id))) return { kind: 'taken' };
     const decision = await matchTicket({ secret: deps.secret, mailboxes, rcptTo, sender: sender.address, message }, threadLookups(trx));
+    // Another gateway may be filing into the same ticket: take turns on its row.
+    if (decision.kind === 'existing') await lockTicket(trx, decision.ticketId);
     if (identity.kind === 'agent') {
-      const ticket = await findTicket(trx, identity.ticketId ?? (decision.kind === 'existing' ? decision.ticketId : (readSubjectTag(message.subject) ?? 0)));
+      const ticket = await lockTicket(trx, identity.ticketId ?? (decision.kind === 'existing' ? decision.ticketId : (readSubjectTag(message.subject) ?? 0)));
       if (ticket) return fileFromAgent(trx, deps, { prepared, ticket, agent: identity.agent, proof: identity.proof, at });
     }
     const hold = await holdReason(trx, config, entry, decision, sender.address, at);
@@ -158,6 +166,7 @@ export async function fileSpoolEntry(deps: PipelineDeps, prepared: PreparedEntry
     await markSpoolFiled(trx, entry.id, ticketId, at);
     return { kind: 'filed', ticketId };
   });
+  if (outcome.kind === 'taken') return outcome;
   deps.logger.info({ spoolId: entry.id, ...outcome }, outcome.kind === 'filed' ? 'message filed' : 'message held');
   deps.metrics?.processing.observe((Date.now() - Date.parse(entry.received_at)) / 1000);
   return outcome;
@@ -189,9 +198,11 @@ async function fileFromAgent(
 /** Keeps the message, marked quarantined with its reason, and records why; used by the worker too. */
 export async function quarantineSpoolEntry(db: Kysely<Database>, spoolId: string, reason: string, detail: string): Promise<ProcessResult> {
   const at = new Date().toISOString();
-  await db.transaction().execute(async (trx) => {
+  const stillPending = await db.transaction().execute(async (trx) => {
+    if (!(await lockPendingSpool(trx, spoolId))) return false;
     await markSpoolQuarantined(trx, spoolId, reason, detail, at);
     await recordDecision(trx, { spoolId, ticketId: null, stage: 'spool', code: `QUARANTINED_${reason}`, detail }, at);
+    return true;
   });
-  return { kind: 'quarantined', reason };
+  return stillPending ? { kind: 'quarantined', reason } : { kind: 'taken' };
 }

@@ -3,17 +3,26 @@
  * (their sender never got a 250, so they were never accepted) and then files whatever was left
  * pending by a previous run. A failing entry is retried with backoff and, after a few attempts,
  * quarantined with the error so one poisonous message cannot stall the queue.
+ *
+ * Entries are claimed (a lease in the row) before work starts, so several gateways sharing one
+ * PostgreSQL database and data directory take different entries; filing re-checks the entry
+ * under a row lock, so an expired lease can cost duplicated parsing, never a duplicated ticket.
  */
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PollingLoop } from '../polling-loop.js';
 import type { SpoolRow } from '../store/database-schema.js';
-import { deferSpoolEntry, listPendingSpool } from '../store/spool-repo.js';
+import { claimPendingSpool, deferSpoolEntry, releaseSpoolClaims } from '../store/spool-repo.js';
+import { isPostgres } from '../store/store-dialect.js';
 import { fileSpoolEntry, prepareSpoolEntry, quarantineSpoolEntry, type PipelineDeps, type PreparedEntry, type ProcessResult } from './process-spool-entry.js';
 
 const MAX_ATTEMPTS = 5;
 const BATCH = 32;
 const PREPARE_CONCURRENCY = 8;
+/** Long enough for a batch of the largest messages; how long a dead gateway's entries wait. */
+const CLAIM_LEASE_MS = 120_000;
+/** With other gateways writing to the same spool directory, a file without a row may be one still arriving. */
+const SHARED_ORPHAN_AGE_MS = 3_600_000;
 
 export class SpoolWorker {
   private readonly loop: PollingLoop;
@@ -22,12 +31,16 @@ export class SpoolWorker {
     private readonly deps: PipelineDeps,
     private readonly onFiled: () => void,
     pollMs = 1000,
+    private readonly gatewayId = 'local',
   ) {
     this.loop = new PollingLoop(() => this.processPending(), pollMs, deps.logger);
   }
 
   async start(): Promise<void> {
-    await removeUnacceptedFiles(this.deps);
+    const shared = isPostgres(this.deps.db);
+    // On SQLite this is the only gateway: claims left by a killed run are stale.
+    if (!shared) await releaseSpoolClaims(this.deps.db, null);
+    await removeUnacceptedFiles(this.deps, shared ? SHARED_ORPHAN_AGE_MS : 0);
     this.loop.start();
   }
 
@@ -35,13 +48,15 @@ export class SpoolWorker {
     this.loop.wake();
   }
 
-  stop(): Promise<void> {
-    return this.loop.stop();
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    await releaseSpoolClaims(this.deps.db, this.gatewayId).catch(() => undefined);
   }
 
   /** Prepares a batch with bounded concurrency, then files it one entry at a time, in arrival order. */
   async processPending(): Promise<number> {
-    const entries = await listPendingSpool(this.deps.db, BATCH, new Date().toISOString());
+    const now = Date.now();
+    const entries = await claimPendingSpool(this.deps.db, this.gatewayId, BATCH, new Date(now).toISOString(), new Date(now + CLAIM_LEASE_MS).toISOString());
     // Every log line about a message carries its spool id.
     const depsFor = (entry: SpoolRow) => ({ ...this.deps, logger: this.deps.logger.child({ spoolId: entry.id }) });
     const prepared = await mapWithConcurrency(entries, PREPARE_CONCURRENCY, (entry) => this.attempt(entry, () => prepareSpoolEntry(depsFor(entry), entry)));
@@ -88,7 +103,7 @@ async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task
   return results;
 }
 
-async function removeUnacceptedFiles({ db, config, logger }: PipelineDeps): Promise<void> {
+async function removeUnacceptedFiles({ db, config, logger }: PipelineDeps, minAgeMs: number): Promise<void> {
   const dir = join(config.dataDir, 'spool');
   const files = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith('.eml'));
   if (files.length === 0) return;
@@ -98,6 +113,7 @@ async function removeUnacceptedFiles({ db, config, logger }: PipelineDeps): Prom
     const known = new Set((await db.selectFrom('spool').select('id').where('id', 'in', ids).execute()).map((row) => row.id));
     for (const name of batch) {
       if (known.has(name.replace(/\.eml$/, ''))) continue;
+      if (minAgeMs > 0 && Date.now() - (await stat(join(dir, name)).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs < minAgeMs) continue;
       await rm(join(dir, name), { force: true });
       logger.info({ file: name }, 'removed spool file that was never acknowledged');
     }

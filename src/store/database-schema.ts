@@ -23,6 +23,8 @@ export interface SpoolTable {
   attempts: Generated<number>;
   not_before: string | null; // a deferred entry is retried after this time
   released: Generated<number>; // 1: an admin released it from a hold; limits no longer apply
+  claimed_by: string | null; // the gateway working on it (several gateways on one PostgreSQL)
+  claim_expires_at: string | null;
   processed_at: string | null;
 }
 
@@ -108,6 +110,8 @@ export interface OutboxTable {
   automatic: Generated<number>; // 1 for automatic mail (acknowledgements, reminders)
   created_at: string;
   sent_at: string | null;
+  claimed_by: string | null;
+  claim_expires_at: string | null;
 }
 
 export interface DecisionTable {

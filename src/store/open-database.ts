@@ -1,20 +1,26 @@
 /**
- * Opens the store and brings its schema up to date. SQLite runs in WAL mode with
+ * Opens the store and brings its schema up to date, on SQLite (one gateway, the default) or
+ * PostgreSQL (several gateways sharing one database). SQLite runs in WAL mode with
  * synchronous=FULL: a committed transaction is on disk, which is what lets the spool answer 250
- * only after its row commits. busy_timeout covers a CLI process writing while the server runs.
- * Failure: GuichetError STORE_FAILED naming the file and the migration that failed.
+ * only after its row commits; PostgreSQL gives the same with its default synchronous_commit=on.
+ * busy_timeout covers a CLI process writing while the server runs. Migrations are the same
+ * for both; on PostgreSQL the migrator takes an advisory lock, so gateways may start together.
+ * Failure: GuichetError STORE_FAILED naming the file or server and the migration that failed.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import { GuichetError } from '../guichet-error.js';
+import type { StoreConfig } from '../config/config-schema.js';
 import type { Database } from './database-schema.js';
 import * as initial from './migrations/001-initial.js';
 import * as senderPolicy from './migrations/002-sender-policy.js';
 import * as topicsAndLanguage from './migrations/003-topics-and-language.js';
 import * as agents from './migrations/004-agents.js';
 import * as lifecycle from './migrations/005-lifecycle-and-sla.js';
+import * as claims from './migrations/006-work-claims.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -22,12 +28,43 @@ const migrations: Record<string, Migration> = {
   '003-topics-and-language': topicsAndLanguage,
   '004-agents': agents,
   '005-lifecycle-and-sla': lifecycle,
+  '006-work-claims': claims,
 };
 
 const staticProvider: MigrationProvider = { getMigrations: async () => migrations };
 
 export function databasePath(dataDir: string): string {
   return join(dataDir, 'guichet.sqlite');
+}
+
+/** Opens the store the config names: `store.dialect` with `store.url`, or SQLite under dataDir. */
+export async function openStore(config: { dataDir: string; store: StoreConfig }): Promise<Kysely<Database>> {
+  if (config.store.dialect === 'postgres' && config.store.url) return openPostgres(config.store.url, config.store.poolSize);
+  return openDatabase(config.dataDir);
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Kysely<Database>> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection that drops (server restart) must not crash the gateway: the pool replaces it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await pool.query('select 1');
+  } catch (cause) {
+    await db.destroy();
+    throw new GuichetError('STORE_FAILED', `cannot connect to store.url ${redactPassword(url)}: ${(cause as Error).message} (check that PostgreSQL listens there and that the database and role exist)`, { cause });
+  }
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
+}
+
+function redactPassword(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 }
 
 export async function openDatabase(dataDir: string): Promise<Kysely<Database>> {

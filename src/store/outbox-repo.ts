@@ -6,6 +6,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { OutgoingMail } from '../notify/outgoing-mail.js';
 import type { Database, OutboxRow } from './database-schema.js';
+import { isPostgres } from './store-dialect.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -32,16 +33,18 @@ export async function enqueueMail(db: Db, job: { ticketId: number | null; event:
 }
 
 /**
- * Mail due now, oldest first. A mail waits while an older mail of the same ticket is still
- * queued (deferred for a retry): the customer must never get the answer before the
- * acknowledgement, or the second reply before the first.
+ * Claims mail due now for `gateway` until `leaseUntil`, oldest first. A mail waits while an
+ * older mail of the same ticket is still queued (deferred for a retry, or being sent by another
+ * gateway): the customer must never get the answer before the acknowledgement, or the second
+ * reply before the first. On PostgreSQL, rows another gateway is claiming are skipped.
  */
-export async function listDueMail(db: Db, now: string, limit: number): Promise<OutboxRow[]> {
-  return db
+export async function claimDueMail(db: Db, gateway: string, now: string, limit: number, leaseUntil: string): Promise<OutboxRow[]> {
+  let candidates = db
     .selectFrom('outbox as mail')
-    .selectAll('mail')
+    .select('mail.id')
     .where('mail.state', '=', 'queued')
     .where('mail.next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('mail.claim_expires_at', 'is', null), eb('mail.claim_expires_at', '<=', now), eb('mail.claimed_by', '=', gateway)]))
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -55,8 +58,17 @@ export async function listDueMail(db: Db, now: string, limit: number): Promise<O
     )
     .orderBy('mail.next_attempt_at')
     .orderBy('mail.id')
-    .limit(limit)
-    .execute();
+    .limit(limit);
+  if (isPostgres(db)) candidates = candidates.forUpdate().skipLocked();
+  const rows = await db.updateTable('outbox').set({ claimed_by: gateway, claim_expires_at: leaseUntil }).where('id', 'in', candidates).returningAll().execute();
+  return rows.sort((a, b) => a.next_attempt_at.localeCompare(b.next_attempt_at) || a.id - b.id);
+}
+
+/** Gives up claims on queued mail: this gateway's on stop, or every claim when it is the only gateway (SQLite). */
+export async function releaseMailClaims(db: Db, gateway: string | null): Promise<void> {
+  let query = db.updateTable('outbox').set({ claimed_by: null, claim_expires_at: null }).where('state', '=', 'queued').where('claimed_by', 'is not', null);
+  if (gateway !== null) query = query.where('claimed_by', '=', gateway);
+  await query.execute();
 }
 
 export async function markMailSent(db: Db, id: number, at: string): Promise<void> {
@@ -66,7 +78,7 @@ export async function markMailSent(db: Db, id: number, at: string): Promise<void
 export async function deferMail(db: Db, id: number, error: string, nextAttemptAt: string): Promise<void> {
   await db
     .updateTable('outbox')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error, next_attempt_at: nextAttemptAt }))
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error, next_attempt_at: nextAttemptAt, claimed_by: null, claim_expires_at: null }))
     .where('id', '=', id)
     .execute();
 }

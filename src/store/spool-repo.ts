@@ -4,19 +4,45 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, SpoolRow, SpoolState } from './database-schema.js';
+import { isPostgres } from './store-dialect.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export async function listPendingSpool(db: Db, limit: number, now: string): Promise<SpoolRow[]> {
-  return db
+/**
+ * Claims up to `limit` pending entries for `gateway` until `leaseUntil` and returns them in
+ * arrival order. Entries another gateway holds under an unexpired claim are skipped; on
+ * PostgreSQL, so are rows another gateway is claiming at this instant (SKIP LOCKED).
+ */
+export async function claimPendingSpool(db: Db, gateway: string, limit: number, now: string, leaseUntil: string): Promise<SpoolRow[]> {
+  let candidates = db
     .selectFrom('spool')
-    .selectAll()
+    .select('id')
     .where('state', '=', 'pending')
     .where((eb) => eb.or([eb('not_before', 'is', null), eb('not_before', '<=', now)]))
+    .where((eb) => eb.or([eb('claim_expires_at', 'is', null), eb('claim_expires_at', '<=', now), eb('claimed_by', '=', gateway)]))
     .orderBy('received_at')
     .orderBy('id')
-    .limit(limit)
-    .execute();
+    .limit(limit);
+  if (isPostgres(db)) candidates = candidates.forUpdate().skipLocked();
+  const rows = await db.updateTable('spool').set({ claimed_by: gateway, claim_expires_at: leaseUntil }).where('id', 'in', candidates).returningAll().execute();
+  return rows.sort((a, b) => a.received_at.localeCompare(b.received_at) || a.id.localeCompare(b.id));
+}
+
+/**
+ * Inside a filing transaction: true if the entry is still pending, holding its row lock on
+ * PostgreSQL until commit, so two gateways can never file the same message.
+ */
+export async function lockPendingSpool(db: Db, id: string): Promise<boolean> {
+  let query = db.selectFrom('spool').select('id').where('id', '=', id).where('state', '=', 'pending');
+  if (isPostgres(db)) query = query.forUpdate();
+  return (await query.executeTakeFirst()) !== undefined;
+}
+
+/** Gives up claims on pending entries: this gateway's on stop, or every claim when it is the only gateway (SQLite). */
+export async function releaseSpoolClaims(db: Db, gateway: string | null): Promise<void> {
+  let query = db.updateTable('spool').set({ claimed_by: null, claim_expires_at: null }).where('state', '=', 'pending').where('claimed_by', 'is not', null);
+  if (gateway !== null) query = query.where('claimed_by', '=', gateway);
+  await query.execute();
 }
 
 export async function listSpool(db: Db, filter: { state?: SpoolState } = {}): Promise<SpoolRow[]> {
@@ -37,7 +63,7 @@ export async function markSpoolQuarantined(db: Db, id: string, reason: string, d
 export async function deferSpoolEntry(db: Db, id: string, detail: string, retryAt: string): Promise<void> {
   await db
     .updateTable('spool')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1), detail, not_before: retryAt }))
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), detail, not_before: retryAt, claimed_by: null, claim_expires_at: null }))
     .where('id', '=', id)
     .execute();
 }
@@ -51,7 +77,7 @@ export async function markSpoolHeld(db: Db, id: string, reason: string, detail: 
 export async function releaseHeldSpool(db: Db, id: string): Promise<boolean> {
   const result = await db
     .updateTable('spool')
-    .set({ state: 'pending', released: 1, not_before: null })
+    .set({ state: 'pending', released: 1, not_before: null, claimed_by: null, claim_expires_at: null })
     .where('id', '=', id)
     .where('state', '=', 'held')
     .executeTakeFirst();

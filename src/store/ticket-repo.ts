@@ -6,6 +6,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ThreadLookups } from '../thread/match-ticket.js';
 import type { Database, TicketRow } from './database-schema.js';
+import { isPostgres } from './store-dialect.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -57,6 +58,16 @@ export async function insertTicket(db: Db, ticket: NewTicket): Promise<TicketRow
 
 export async function findTicket(db: Db, id: number): Promise<TicketRow | undefined> {
   return db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Inside a transaction: the ticket as it is now, its row locked until commit on PostgreSQL, so
+ * gateways changing the same ticket take turns. (SQLite has one writer at a time anyway.)
+ */
+export async function lockTicket(db: Db, id: number): Promise<TicketRow | undefined> {
+  let query = db.selectFrom('tickets').selectAll().where('id', '=', id);
+  if (isPostgres(db)) query = query.forUpdate();
+  return query.executeTakeFirst();
 }
 
 export async function listTickets(db: Db, filter: { status?: string } = {}): Promise<TicketRow[]> {

@@ -14,6 +14,7 @@ import { queueStatusMail } from '../notify/queue-status-mail.js';
 import type { TemplateStore } from '../notify/template-store.js';
 import type { Database, TicketRow } from '../store/database-schema.js';
 import { recordDecision } from '../store/decision-repo.js';
+import { lockTicket } from '../store/ticket-repo.js';
 import { agentsToNotify } from './route-to-agents.js';
 import { statusFields } from './status-fields.js';
 
@@ -37,18 +38,28 @@ export async function runLifecycleSweep(deps: SweepDeps, now: Date): Promise<num
   const warnBy = new Date(now.getTime() + config.sla.warnBeforeMinutes * 60_000).toISOString();
   const toWarn = await db.selectFrom('tickets').selectAll().where('due_at', 'is not', null).where('due_at', '<=', warnBy).where('sla_warned', '=', 0).execute();
   const at = now.toISOString();
-  for (const ticket of toRemind) await inTransaction(deps, (trx) => remind(trx, deps, ticket, at));
-  for (const ticket of toResolve) await inTransaction(deps, (trx) => changeStatus(trx, deps, ticket, 'resolved', 'AUTO_RESOLVED_NO_ANSWER', at));
-  for (const ticket of toClose) await inTransaction(deps, (trx) => changeStatus(trx, deps, ticket, 'closed', 'AUTO_CLOSED', at));
-  for (const ticket of toWarn) await inTransaction(deps, (trx) => warnAgents(trx, deps, ticket, now));
-  return toRemind.length + toResolve.length + toClose.length + toWarn.length;
+  // Each step re-reads its ticket under lock: a customer's reply, or another gateway's sweep, may have come first.
+  const unchanged = (before: TicketRow) => (current: TicketRow) => current.status === before.status && current.status_changed_at === before.status_changed_at;
+  let changed = 0;
+  for (const ticket of toRemind) changed += await step(deps, ticket, (t) => unchanged(ticket)(t) && t.reminded_at === null, (trx, t) => remind(trx, deps, t, at));
+  for (const ticket of toResolve) changed += await step(deps, ticket, unchanged(ticket), (trx, t) => changeStatus(trx, deps, t, 'resolved', 'AUTO_RESOLVED_NO_ANSWER', at));
+  for (const ticket of toClose) changed += await step(deps, ticket, unchanged(ticket), (trx, t) => changeStatus(trx, deps, t, 'closed', 'AUTO_CLOSED', at));
+  for (const ticket of toWarn) changed += await step(deps, ticket, (t) => t.sla_warned === 0 && t.due_at === ticket.due_at, (trx, t) => warnAgents(trx, deps, t, now));
+  return changed;
 }
 
-async function inTransaction(deps: SweepDeps, work: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
+/** Runs one change in its own transaction if the ticket, locked and re-read, still calls for it; 1 if it ran. */
+async function step(deps: SweepDeps, ticket: TicketRow, stillDue: (current: TicketRow) => boolean, work: (trx: Transaction<Database>, current: TicketRow) => Promise<void>): Promise<number> {
   try {
-    await deps.db.transaction().execute(work);
+    return await deps.db.transaction().execute(async (trx) => {
+      const current = await lockTicket(trx, ticket.id);
+      if (!current || !stillDue(current)) return 0;
+      await work(trx, current);
+      return 1;
+    });
   } catch (error) {
-    deps.logger.error({ err: error }, 'lifecycle step failed; retried on the next sweep');
+    deps.logger.error({ err: error, ticketId: ticket.id }, 'lifecycle step failed; retried on the next sweep');
+    return 0;
   }
 }
 

@@ -30,7 +30,7 @@ async function guichet(...args: string[]): Promise<{ stdout: string; code: numbe
 
 beforeAll(async () => {
   harness = await startTestGateway();
-  configFile = writeConfig(harness.dataDir, { dataDir: harness.dataDir });
+  configFile = writeConfig(harness.dataDir, { dataDir: harness.dataDir, store: harness.store });
   await harness.send({ from: 'Alice <alice@customer.test>', subject: 'First', text: 'one' });
   await harness.sink.waitForMails(1);
   await harness.send({ from: 'bob@customer.test', subject: 'Second', text: 'two' });
@@ -84,7 +84,7 @@ describe('guichet CLI', () => {
   });
 
   it('stops with a message naming an unknown config key', async () => {
-    const badConfig = writeConfig(mkdtempSync(join(tmpdir(), 'guichet-cfg-')), { dataDir: harness.dataDir, smtp: { prot: 25 } });
+    const badConfig = writeConfig(mkdtempSync(join(tmpdir(), 'guichet-cfg-')), { dataDir: harness.dataDir, store: harness.store, smtp: { prot: 25 } });
     const result = await run(process.execPath, [bin, 'tickets', '--config', badConfig]).catch((error: { stderr: string; code: number }) => error);
     expect((result as { code: number }).code).toBe(1);
     expect((result as { stderr: string }).stderr).toContain('unknown key smtp.prot');
@@ -119,7 +119,7 @@ describe('guichet templates', () => {
     const dir = copyTemplates();
     writeFileSync(join(dir, 'fr', 'reminder.text.hbs'), 'Bonjour {{#if customer.name}}');
     writeFileSync(join(dir, 'en', 'closed.subject.hbs'), '[#{{ticket.idd}}]');
-    const brokenConfig = writeConfig(mkdtempSync(join(tmpdir(), 'guichet-cfg-')), { dataDir: harness.dataDir, templatesDir: dir });
+    const brokenConfig = writeConfig(mkdtempSync(join(tmpdir(), 'guichet-cfg-')), { dataDir: harness.dataDir, store: harness.store, templatesDir: dir });
     const result = await run(process.execPath, [bin, 'templates', 'check', '--config', brokenConfig]).catch((error: { stdout: string; code: number }) => error);
     expect((result as { code: number }).code).toBe(1);
     expect((result as { stdout: string }).stdout).toContain('error: fr/reminder.text.hbs: template fr/reminder.text.hbs does not compile');

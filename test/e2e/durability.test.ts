@@ -7,21 +7,27 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/open-database.js';
+import { openStore } from '../../src/store/open-database.js';
+import { createTestStore, type TestStore } from '../support/test-store.js';
 import { sendByDialog } from '../support/smtp-dialog.js';
 import { waitUntil } from '../support/smtp-sink.js';
 import { startGatewayProcess, writeConfig, type GatewayProcess } from '../support/gateway-process.js';
 
 let dir: string;
 let running: GatewayProcess | undefined;
+let store: TestStore | undefined;
 afterEach(async () => {
   await running?.kill();
+  await store?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 it('keeps every accepted message across kill -9 and files each exactly once', async () => {
   dir = mkdtempSync(join(tmpdir(), 'guichet-kill-'));
-  const configFile = writeConfig(dir, { dataDir: 'data', smtp: { port: 0 }, logLevel: 'info', secret: 'kill-test-secret-0123456789' });
+  store = await createTestStore();
+  // On PostgreSQL the restarted gateway takes back the claims of the killed one by its name.
+  const configFile = writeConfig(dir, { dataDir: 'data', store: { ...store.config, gatewayName: 'kill-test' }, smtp: { port: 0 }, logLevel: 'info', secret: 'kill-test-secret-0123456789' });
+  const openData = () => openStore({ dataDir: join(dir, 'data'), store: { poolSize: 2, ...store!.config } });
   running = await startGatewayProcess(configFile);
   const total = 40;
   const accepted: string[] = [];
@@ -38,14 +44,14 @@ it('keeps every accepted message across kill -9 and files each exactly once', as
   await running.kill('SIGKILL');
   expect(accepted).toHaveLength(total);
   // Before any restart: each 250 already stands for a committed spool row and its raw file.
-  const afterKill = await openDatabase(join(dir, 'data'));
+  const afterKill = await openData();
   const rows = await afterKill.selectFrom('spool').select(['id', 'state']).execute();
   await afterKill.destroy();
   expect(rows).toHaveLength(total);
   for (const row of rows) expect(readdirSync(join(dir, 'data', 'spool'))).toContain(`${row.id}.eml`);
 
   running = await startGatewayProcess(configFile);
-  const db = await openDatabase(join(dir, 'data'));
+  const db = await openData();
   try {
     await waitUntil(
       async () => {

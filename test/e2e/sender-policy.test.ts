@@ -108,7 +108,7 @@ async function mailFromReply(sender: string) {
 
 describe('live blocklist edits from the CLI', () => {
   async function guichet(...args: string[]) {
-    const configFile = writeConfig(join(harness.dataDir, 'attachments'), { dataDir: harness.dataDir });
+    const configFile = writeConfig(join(harness.dataDir, 'attachments'), { dataDir: harness.dataDir, store: harness.store });
     return run(process.execPath, [bin, ...args, '--config', configFile]).then(
       (result) => ({ ...result, code: 0 }),
       (error: { stdout: string; stderr: string; code: number }) => error,
@@ -151,7 +151,7 @@ describe('live blocklist edits in the config file', () => {
   it('applies an edited blocklist.domains to the running server, and keeps it through an invalid edit', async () => {
     harness = await startTestGateway(); // only for afterEach; the server under test is a real `guichet serve`
     const dir = mkdtempSync(join(tmpdir(), 'guichet-live-'));
-    const config = { dataDir: 'data', smtp: { port: 0 }, logLevel: 'warn', secret: 'live-config-secret-0123456' };
+    const config = { dataDir: 'data', store: harness.store, smtp: { port: 0 }, logLevel: 'warn', secret: 'live-config-secret-0123456' };
     const configFile = writeConfig(dir, config);
     const server = await startGatewayProcess(configFile);
     const probe = async (sender: string) => {
@@ -275,7 +275,7 @@ describe('floods', () => {
     const decisions = await listDecisions(harness.gateway.db, {});
     expect(decisions.filter((decision) => decision.detail?.startsWith('rate_limited'))).toHaveLength(45);
 
-    const configFile = writeConfig(join(harness.dataDir, 'spool'), { dataDir: harness.dataDir });
+    const configFile = writeConfig(join(harness.dataDir, 'spool'), { dataDir: harness.dataDir, store: harness.store });
     const released = await run(process.execPath, [bin, 'spool', 'release', held[0]!.id, '--config', configFile]);
     expect(released.stdout).toContain(`released ${held[0]!.id}`);
     await harness.settle();

@@ -1,7 +1,7 @@
 /**
  * Starts a real gateway in this process on 127.0.0.1:0 with a fresh temporary data directory,
  * its outbound relay pointed at a real SMTP sink. `send` delivers with nodemailer over SMTP,
- * as a customer's MTA would. Nothing is mocked: real sockets, real SQLite file, real files.
+ * as a customer's MTA would. Nothing is mocked: real sockets, a real SQLite file (or PostgreSQL database), real files.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,11 +13,14 @@ import { parseConfig } from '../../src/config/load-config.js';
 import { startGateway, type Gateway } from '../../src/main.js';
 import { fixedResolver, type DnsRecords } from './fixed-dns.js';
 import { startSmtpSink, waitUntil, type SmtpSink } from './smtp-sink.js';
+import { createTestStore, type TestStore } from './test-store.js';
 
 export interface TestGateway {
   gateway: Gateway;
   sink: SmtpSink;
   dataDir: string;
+  /** The store section of its config: give it to any CLI or second gateway run on the same data. */
+  store: TestStore['config'];
   port: number;
   send(mail: SendMailOptions): Promise<{ response: string; messageId: string }>;
   sendRaw(raw: string | Buffer, envelope: { from: string; to: string[] }): Promise<{ response: string }>;
@@ -29,8 +32,10 @@ export interface TestGateway {
 export async function startTestGateway(overrides: Partial<ConfigInput> = {}, options: { relay?: boolean; dns?: DnsRecords } = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'guichet-test-'));
   const sink = await startSmtpSink();
+  const store = await createTestStore();
   const config = parseConfig({
     dataDir,
+    store: store.config,
     secret: 'test-secret-0123456789abcdef',
     mailboxes: [{ address: 'support@example.org' }, { address: 'billing@example.org' }],
     ...overrides,
@@ -44,6 +49,7 @@ export async function startTestGateway(overrides: Partial<ConfigInput> = {}, opt
     gateway,
     sink,
     dataDir,
+    store: store.config,
     port: gateway.smtpPort,
     async send(mail) {
       const info = await client.sendMail({ to: 'support@example.org', ...mail });
@@ -73,6 +79,7 @@ export async function startTestGateway(overrides: Partial<ConfigInput> = {}, opt
       client.close();
       await gateway.stop();
       await sink.close();
+      await store.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

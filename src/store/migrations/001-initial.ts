@@ -4,6 +4,7 @@
  * entries, due outbox rows, Message-ID look-ups for threading, and the oldest-first ticket queue.
  */
 import type { Kysely } from 'kysely';
+import { autoNumberedKey } from '../store-dialect.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -28,7 +29,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('tickets')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', ...autoNumberedKey(db))
     .addColumn('subject', 'text', (c) => c.notNull())
     .addColumn('normalized_subject', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
@@ -42,7 +43,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('messages')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', ...autoNumberedKey(db))
     .addColumn('ticket_id', 'integer', (c) => c.notNull().references('tickets.id'))
     .addColumn('spool_id', 'text', (c) => c.unique())
     .addColumn('direction', 'text', (c) => c.notNull())
@@ -74,7 +75,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('attachments')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', ...autoNumberedKey(db))
     .addColumn('message_row_id', 'integer', (c) => c.notNull().references('messages.id'))
     .addColumn('filename', 'text')
     .addColumn('content_type', 'text', (c) => c.notNull())
@@ -85,7 +86,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('outbox')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', ...autoNumberedKey(db))
     .addColumn('ticket_id', 'integer')
     .addColumn('event', 'text', (c) => c.notNull())
     .addColumn('state', 'text', (c) => c.notNull())
@@ -100,7 +101,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('decisions')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', ...autoNumberedKey(db))
     .addColumn('spool_id', 'text')
     .addColumn('ticket_id', 'integer')
     .addColumn('stage', 'text', (c) => c.notNull())

@@ -4,11 +4,12 @@
  * message, and a release flag for spool entries an admin let through a hold.
  */
 import type { Kysely } from 'kysely';
+import { autoNumberedKey } from '../store-dialect.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('sender_lists')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', ...autoNumberedKey(db))
     .addColumn('list', 'text', (c) => c.notNull()) // 'block' | 'allow'
     .addColumn('entry', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())

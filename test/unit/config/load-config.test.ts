@@ -29,6 +29,14 @@ describe('config', () => {
     expect(() => parseConfig({ locale: 'xx' })).toThrow(/locale/);
   });
 
+  it('defaults to SQLite and names the missing or misplaced store.url', () => {
+    expect(parseConfig({}).store).toMatchObject({ dialect: 'sqlite' });
+    expect(() => parseConfig({ store: { dialect: 'postgres' } })).toThrow(/store\.url: is required when store\.dialect is "postgres": set a connection string/);
+    expect(() => parseConfig({ store: { url: 'postgres://db/guichet' } })).toThrow(/store\.url: is only read with store\.dialect "postgres"/);
+    expect(() => parseConfig({ store: { dialect: 'mysql' } })).toThrow(/store\.dialect/);
+    expect(parseConfig({ store: { dialect: 'postgres', url: 'postgres://db/guichet' } }).store).toMatchObject({ dialect: 'postgres', poolSize: 10 });
+  });
+
   it('reads a file, resolving dataDir next to it, and reports bad JSON', () => {
     const dir = mkdtempSync(join(tmpdir(), 'guichet-config-'));
     writeFileSync(join(dir, 'config.json'), '{ "dataDir": "state" }');

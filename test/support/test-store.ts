@@ -1,0 +1,38 @@
+/**
+ * The store a test gateway runs on. By default SQLite in the gateway's data directory. With
+ * GUICHET_TEST_POSTGRES set to a server's admin URL (see start-postgres.sh), each gateway gets a
+ * database of its own on that server, dropped when the test is done, so the same store and
+ * end-to-end suites run against PostgreSQL.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export interface TestStore {
+  /** The `store` config section to give the gateway (and any CLI run against its data). */
+  config: { dialect: 'sqlite' } | { dialect: 'postgres'; url: string };
+  drop(): Promise<void>;
+}
+
+export const testPostgresUrl = process.env.GUICHET_TEST_POSTGRES || null;
+
+export async function createTestStore(): Promise<TestStore> {
+  if (!testPostgresUrl) return { config: { dialect: 'sqlite' }, drop: async () => undefined };
+  const name = `guichet_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`create database ${name}`);
+  const url = new URL(testPostgresUrl);
+  url.pathname = `/${name}`;
+  return {
+    config: { dialect: 'postgres', url: url.toString() },
+    drop: () => adminQuery(`drop database if exists ${name} with (force)`),
+  };
+}
+
+async function adminQuery(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: testPostgresUrl! });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
