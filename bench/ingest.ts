@@ -10,7 +10,7 @@
  * last message filed), p50/p99 time from end of DATA to 250, server CPU seconds per message and
  * peak RSS of the server process (from /proc). A script, not a test: figures depend on the machine.
  *
- *   npm run bench -- --messages 2000 --concurrency 1,10,50 --targets guichet,discard,smtp-sink [--mix off]
+ *   npm run bench -- --messages 2000 --concurrency 1,10,50 --targets guichet,discard,smtp-sink [--mix off] [--profile DIR]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -28,6 +28,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1,10,50' },
     targets: { type: 'string', default: 'guichet,discard,smtp-sink' },
     mix: { type: 'string', default: 'on' },
+    /** Writes a V8 CPU profile of each guichet run into this directory (open it in Chrome's DevTools). */
+    profile: { type: 'string' },
   },
 });
 const total = Number(values.messages);
@@ -81,7 +83,7 @@ async function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExp
 async function startTarget(target: string): Promise<Server> {
   if (target === 'guichet') {
     const dir = mkdtempSync(join(tmpdir(), 'guichet-bench-'));
-    const gateway = await startGatewayProcess(writeConfig(dir, { dataDir: 'data', smtp: { port: 0, maxClients: 500 }, logLevel: 'warn', secret: 'bench-secret-0123456789' }));
+    const gateway = await startGatewayProcess(writeConfig(dir, { dataDir: 'data', smtp: { port: 0, maxClients: 500 }, logLevel: 'warn', secret: 'bench-secret-0123456789' }), values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []);
     return {
       port: gateway.port,
       pid: gateway.child.pid!,

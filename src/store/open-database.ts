@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase, type Migration, type MigrationProvider } from 'kysely';
 import { GuichetError } from '../guichet-error.js';
 import type { StoreConfig } from '../config/config-schema.js';
 import type { Database } from './database-schema.js';
@@ -80,9 +80,34 @@ export async function openDatabase(dataDir: string): Promise<Kysely<Database>> {
   } catch (cause) {
     throw new GuichetError('STORE_FAILED', `cannot open database ${file}: ${(cause as Error).message}`, { cause });
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrateToLatest(db);
   return db;
+}
+
+/**
+ * kysely prepares every query anew; filing one message runs a few dozen queries of the same few
+ * shapes, so keep the compiled statements (a bounded, most-recently-used set).
+ */
+function withStatementCache(sqlite: SQLite.Database, size = 256): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement) {
+        statements.delete(sql);
+      } else {
+        statement = sqlite.prepare(sql);
+        if (statements.size >= size) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+    close() {
+      statements.clear();
+      sqlite.close();
+    },
+  };
 }
 
 async function migrateToLatest(db: Kysely<Database>): Promise<void> {

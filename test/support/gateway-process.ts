@@ -21,8 +21,9 @@ export function writeConfig(dir: string, config: object): string {
   return file;
 }
 
-export async function startGatewayProcess(configFile: string): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, [bin, 'serve', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** `nodeArgs`: options for the gateway's Node, such as --cpu-prof for the benchmark's --profile. */
+export async function startGatewayProcess(configFile: string, nodeArgs: readonly string[] = []): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stdout?.resume(); // JSON logs: not needed here, but must not fill the pipe
   const port = await new Promise<number>((resolve, reject) => {
