@@ -6,11 +6,16 @@
  *   guichet    the real `guichet serve` (durable accept, then parse, thread, store, outbox)
  *   discard    the same SMTP library throwing messages away: the ceiling of the listener
  *   smtp-sink  Postfix's smtp-sink, when installed (apt-get install postfix): the protocol ceiling
- * Reported per target and concurrency: messages/s accepted (last 250), messages/s filed (guichet:
- * last message filed), p50/p99 time from end of DATA to 250, server CPU seconds per message and
- * peak RSS of the server process (from /proc). A script, not a test: figures depend on the machine.
+ *   request-tracker  Request Tracker 5 on SQLite (bench/setup-request-tracker.sh), fed by
+ *              rt-mailgate as an MTA pipes to it; --rt-messages of the same mix (it is slow)
+ * Reported per target and concurrency: messages/s accepted (last 250, or last rt-mailgate exit),
+ * messages/s filed (last message filed), p50/p99 time from end of DATA to 250 (rt-mailgate's
+ * whole run for RT), server CPU ms per message and peak RSS of the server (from /proc; summed over
+ * RT's process group). With --repeat N every combination runs N times, interleaved, and the
+ * table shows medians. A script, not a test: figures depend on the machine.
  *
- *   npm run bench -- --messages 2000 --concurrency 1,10,50 --targets guichet,discard,smtp-sink [--mix off] [--profile DIR]
+ *   npm run bench -- --messages 2000 --concurrency 1,10,50 --targets guichet,discard,smtp-sink,request-tracker
+ *                    [--rt-messages 100] [--repeat 3] [--mix off] [--profile DIR]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,6 +26,8 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/store/open-database.js';
 import { startGatewayProcess, writeConfig } from '../test/support/gateway-process.js';
 import { SmtpDialog } from '../test/support/smtp-dialog.js';
+import { benchMessage } from './message-mix.js';
+import { requestTrackerInstalled, startRequestTracker } from './request-tracker-target.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +35,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1,10,50' },
     targets: { type: 'string', default: 'guichet,discard,smtp-sink' },
     mix: { type: 'string', default: 'on' },
+    'rt-messages': { type: 'string', default: '100' },
+    repeat: { type: 'string', default: '1' },
     /** Writes a V8 CPU profile of each guichet run into this directory (open it in Chrome's DevTools). */
     profile: { type: 'string' },
   },
@@ -36,25 +45,14 @@ const total = Number(values.messages);
 const mixed = values.mix !== 'off';
 const TICKS = 100; // USER_HZ on Linux
 
-const attachment = Buffer.alloc(5 * 1024 * 1024, 7).toString('base64').replace(/.{76}/g, '$&\r\n');
-const htmlBody = `<html><body>${'<p>Bonjour, voici le détail de notre demande concernant la campagne de dons et son export comptable.</p>\n'.repeat(500)}</body></html>`;
-function message(index: number): string {
-  const head = `From: Customer ${index} <c${index}@bench.test>\r\nTo: support@example.org\r\nSubject: Question ${index}\r\nMessage-ID: <b${index}-${Date.now()}@bench.test>\r\nMIME-Version: 1.0\r\n`;
-  const text = `Hello,\r\n\r\n${'I have a question about my account and the export of donations. '.repeat(28)}\r\n\r\nRegards\r\n`;
-  if (mixed && index % 50 === 0) {
-    return `${head}Content-Type: multipart/mixed; boundary="m"\r\n\r\n--m\r\nContent-Type: text/plain\r\n\r\n${text}\r\n--m\r\nContent-Type: application/pdf; name="scan.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n${attachment}\r\n--m--\r\n`;
-  }
-  if (mixed && index % 2 === 1) {
-    return `${head}Content-Type: multipart/alternative; boundary="a"\r\n\r\n--a\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text}\r\n--a\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${htmlBody}\r\n--a--\r\n`;
-  }
-  return `${head}Content-Type: text/plain; charset=utf-8\r\n\r\n${text}`;
-}
-
 interface Server {
   port: number;
   pid: number;
   stop(): Promise<void>;
   waitFiled?: () => Promise<number>;
+  /** Targets fed otherwise than by SMTP (RT: rt-mailgate). */
+  deliver?: (raw: string) => Promise<void>;
+  stats?: () => { cpuSeconds: number; peakRssMb: number };
 }
 
 function procStats(pid: number): { cpuSeconds: number; peakRssMb: number } {
@@ -81,6 +79,11 @@ async function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExp
 }
 
 async function startTarget(target: string): Promise<Server> {
+  if (target === 'request-tracker') {
+    const rt = await startRequestTracker();
+    const before = rt.ticketCount();
+    return { port: 0, pid: rt.pid, deliver: rt.deliver, stats: rt.stats, stop: rt.stop, waitFiled: async () => rt.ticketCount() - before };
+  }
   if (target === 'guichet') {
     const dir = mkdtempSync(join(tmpdir(), 'guichet-bench-'));
     const gateway = await startGatewayProcess(writeConfig(dir, { dataDir: 'data', smtp: { port: 0, maxClients: 500 }, logLevel: 'warn', secret: 'bench-secret-0123456789' }), values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []);
@@ -115,63 +118,112 @@ async function startTarget(target: string): Promise<Server> {
   return { port, pid: child.pid!, stop: async () => void child.kill('SIGTERM') };
 }
 
-async function runLane(port: number, indexes: number[], latencies: number[]): Promise<void> {
-  const { dialog } = await SmtpDialog.open(port);
+async function runLane(server: Server, indexes: number[], latencies: number[]): Promise<void> {
+  if (server.deliver) {
+    for (const index of indexes) {
+      const start = performance.now();
+      await server.deliver(benchMessage(index, mixed));
+      latencies.push(performance.now() - start);
+    }
+    return;
+  }
+  const { dialog } = await SmtpDialog.open(server.port);
   await dialog.command('EHLO bench.test');
   for (const index of indexes) {
     await dialog.command(`MAIL FROM:<c${index}@bench.test>`);
     await dialog.command('RCPT TO:<support@example.org>');
     const start = performance.now();
-    const reply = await dialog.data(message(index));
+    const reply = await dialog.data(benchMessage(index, mixed));
     latencies.push(performance.now() - start);
     if (reply.code !== 250) throw new Error(`message ${index}: ${reply.text}`);
   }
   dialog.close();
 }
 
-async function benchOnce(target: string, concurrency: number) {
+interface Result {
+  target: string;
+  sessions: number;
+  messages: number;
+  acceptedPerSecond: number;
+  filedPerSecond: number | null;
+  p50Ms: number;
+  p99Ms: number;
+  serverCpuMsPerMessage: number;
+  serverPeakRssMb: number;
+}
+
+async function benchOnce(target: string, concurrency: number): Promise<Result> {
   const server = await startTarget(target);
-  const before = procStats(server.pid);
+  const messages = target === 'request-tracker' ? Number(values['rt-messages']) : total;
+  const stats = server.stats ?? (() => procStats(server.pid));
+  const before = stats();
   const latencies: number[] = [];
   const start = performance.now();
-  const lanes = Array.from({ length: concurrency }, (_, lane) => Array.from({ length: total }, (_, index) => index).filter((index) => index % concurrency === lane));
-  await Promise.all(lanes.map((indexes) => runLane(server.port, indexes, latencies)));
+  const lanes = Array.from({ length: concurrency }, (_, lane) => Array.from({ length: messages }, (_, index) => index).filter((index) => index % concurrency === lane));
+  await Promise.all(lanes.map((indexes) => runLane(server, indexes, latencies)));
   const acceptedMs = performance.now() - start;
   const filed = server.waitFiled ? await server.waitFiled() : null;
   const filedMs = performance.now() - start;
-  const after = procStats(server.pid);
+  const after = stats();
   await server.stop();
   latencies.sort((a, b) => a - b);
   const at = (p: number) => Number((latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN).toFixed(2));
   return {
     target,
     sessions: concurrency,
-    messages: total,
-    acceptedPerSecond: Math.round((total / acceptedMs) * 1000),
-    filedPerSecond: filed === null ? null : Math.round((filed / filedMs) * 1000),
+    messages,
+    acceptedPerSecond: Math.round((messages / acceptedMs) * 1000),
+    filedPerSecond: filed === null ? null : Math.round((filed / filedMs) * 1000 * 10) / 10,
     p50Ms: at(50),
     p99Ms: at(99),
-    serverCpuMsPerMessage: Number((((after.cpuSeconds - before.cpuSeconds) * 1000) / total).toFixed(2)),
+    serverCpuMsPerMessage: Number((((after.cpuSeconds - before.cpuSeconds) * 1000) / messages).toFixed(2)),
     serverPeakRssMb: after.peakRssMb,
   };
 }
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, mix ${mixed ? 'on' : 'off'}`);
-const results = [];
-for (const target of values.targets.split(',')) {
-  if (target === 'smtp-sink' && !existsSync('/usr/sbin/smtp-sink')) {
-    console.log('smtp-sink: not installed (apt-get install postfix), skipped');
-    continue;
-  }
-  for (const concurrency of values.concurrency.split(',').map(Number)) {
-    const result = await benchOnce(target, concurrency);
-    results.push(result);
-    console.log(JSON.stringify(result));
+/** Field by field median of repeated runs of one target and concurrency. */
+function median(runs: Result[]): Result {
+  const mid = <T,>(values: T[]) => values.sort((a, b) => Number(a) - Number(b))[Math.floor((values.length - 1) / 2)]!;
+  const first = runs[0]!;
+  return {
+    ...first,
+    acceptedPerSecond: mid(runs.map((run) => run.acceptedPerSecond)),
+    filedPerSecond: first.filedPerSecond === null ? null : mid(runs.map((run) => run.filedPerSecond ?? 0)),
+    p50Ms: mid(runs.map((run) => run.p50Ms)),
+    p99Ms: mid(runs.map((run) => run.p99Ms)),
+    serverCpuMsPerMessage: mid(runs.map((run) => run.serverCpuMsPerMessage)),
+    serverPeakRssMb: mid(runs.map((run) => run.serverPeakRssMb)),
+  };
+}
+
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, mix ${mixed ? 'on' : 'off'}, repeat ${values.repeat}`);
+const targets = values.targets.split(',').filter((target) => {
+  if (target === 'smtp-sink' && !existsSync('/usr/sbin/smtp-sink')) console.log('smtp-sink: not installed (apt-get install postfix), skipped');
+  else if (target === 'request-tracker' && !requestTrackerInstalled()) console.log('request-tracker: not set up (sudo bench/setup-request-tracker.sh), skipped');
+  else return true;
+  return false;
+});
+const concurrencies = values.concurrency.split(',').map(Number);
+const runs = new Map<string, Result[]>();
+for (let round = 0; round < Number(values.repeat); round += 1) {
+  for (const concurrency of concurrencies) {
+    for (const target of targets) {
+      const result = await benchOnce(target, concurrency);
+      console.log(JSON.stringify({ round, ...result }));
+      runs.set(`${target}/${concurrency}`, [...(runs.get(`${target}/${concurrency}`) ?? []), result]);
+    }
   }
 }
+const results = [...runs.values()].map(median);
 console.table(results);
-for (const concurrency of values.concurrency.split(',').map(Number)) {
-  const guichet = results.find((row) => row.target === 'guichet' && row.sessions === concurrency);
-  const discard = results.find((row) => row.target === 'discard' && row.sessions === concurrency);
-  if (guichet && discard) console.log(`${concurrency} sessions: durable accept reaches ${Math.round((100 * guichet.acceptedPerSecond) / discard.acceptedPerSecond)} % of the discard-only listener`);
+for (const concurrency of concurrencies) {
+  const row = (target: string) => results.find((result) => result.target === target && result.sessions === concurrency);
+  const [guichet, discard, sink, rt] = [row('guichet'), row('discard'), row('smtp-sink'), row('request-tracker')];
+  if (!guichet) continue;
+  if (discard) console.log(`${concurrency} sessions: durable accept at ${Math.round((100 * guichet.acceptedPerSecond) / discard.acceptedPerSecond)} % of the discard-only listener's rate`);
+  if (sink) console.log(`${concurrency} sessions: durable accept at ${Math.round((100 * guichet.acceptedPerSecond) / sink.acceptedPerSecond)} % of Postfix smtp-sink's rate`);
+  if (rt) {
+    console.log(`${concurrency} sessions: Guichet files ${((guichet.filedPerSecond ?? 0) / (rt.filedPerSecond ?? 1)).toFixed(0)}× as many messages per second as Request Tracker,`);
+    console.log(`  for ${(rt.serverCpuMsPerMessage / guichet.serverCpuMsPerMessage).toFixed(0)}× less server CPU per message (${guichet.serverCpuMsPerMessage} ms against ${rt.serverCpuMsPerMessage} ms)`);
+  }
 }

@@ -15,6 +15,7 @@ import { isPostgres } from '../store/store-dialect.js';
 import { MailerError, type Mailer } from './mailer.js';
 import type { OutgoingMail } from './outgoing-mail.js';
 import { retryDelayMs } from './retry-delay.js';
+import { GiveWay } from '../give-way.js';
 import { PollingLoop } from '../polling-loop.js';
 
 export interface OutboxWorkerOptions {
@@ -24,14 +25,19 @@ export interface OutboxWorkerOptions {
   pollMs?: number;
   /** Names this gateway's claims on outbox rows when several gateways share a database. */
   gatewayId?: string;
+  /** True while mail is being received: sending gives way to it (see give-way.ts). */
+  isReceiving?: () => boolean;
 }
 
 /** Longer than sending a batch takes with the relay's timeouts; how long a dead gateway's mail waits. */
 const CLAIM_LEASE_MS = 300_000;
 const BATCH = 20;
+/** While mail is being received, one mail sent per this interval. */
+const GIVE_WAY_MS = 20;
 
 export class OutboxWorker {
   private readonly loop: PollingLoop;
+  private readonly giveWay: GiveWay;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -40,6 +46,7 @@ export class OutboxWorker {
     private readonly options: OutboxWorkerOptions,
   ) {
     this.loop = new PollingLoop(() => this.sendDue(), options.pollMs ?? 1000, logger);
+    this.giveWay = new GiveWay(options.isReceiving ?? (() => false), GIVE_WAY_MS);
   }
 
   async start(): Promise<void> {
@@ -66,7 +73,10 @@ export class OutboxWorker {
   async sendDue(): Promise<number> {
     const now = Date.now();
     const rows = await claimDueMail(this.db, this.gatewayId, new Date(now).toISOString(), BATCH, new Date(now + CLAIM_LEASE_MS).toISOString());
-    for (const row of rows) await this.sendOne(row);
+    for (const row of rows) {
+      await this.giveWay.turn();
+      await this.sendOne(row);
+    }
     return rows.length;
   }
 

@@ -10,6 +10,7 @@
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GiveWay } from '../give-way.js';
 import { PollingLoop } from '../polling-loop.js';
 import type { SpoolRow } from '../store/database-schema.js';
 import { claimPendingSpool, deferSpoolEntry, releaseSpoolClaims } from '../store/spool-repo.js';
@@ -21,18 +22,23 @@ const BATCH = 32;
 const PREPARE_CONCURRENCY = 8;
 /** Long enough for a batch of the largest messages; how long a dead gateway's entries wait. */
 const CLAIM_LEASE_MS = 120_000;
+/** While mail is being received, one step (preparing or filing an entry) per this interval: 25 messages a second at least. */
+const GIVE_WAY_MS = 20;
 /** With other gateways writing to the same spool directory, a file without a row may be one still arriving. */
 const SHARED_ORPHAN_AGE_MS = 3_600_000;
 
 export class SpoolWorker {
   private readonly loop: PollingLoop;
+  private readonly giveWay: GiveWay;
 
   constructor(
     private readonly deps: PipelineDeps,
     private readonly onFiled: () => void,
     pollMs = 1000,
     private readonly gatewayId = 'local',
+    isReceiving: () => boolean = () => false,
   ) {
+    this.giveWay = new GiveWay(isReceiving, GIVE_WAY_MS);
     this.loop = new PollingLoop(() => this.processPending(), pollMs, deps.logger);
   }
 
@@ -59,10 +65,15 @@ export class SpoolWorker {
     const entries = await claimPendingSpool(this.deps.db, this.gatewayId, BATCH, new Date(now).toISOString(), new Date(now + CLAIM_LEASE_MS).toISOString());
     // Every log line about a message carries its spool id.
     const depsFor = (entry: SpoolRow) => ({ ...this.deps, logger: this.deps.logger.child({ spoolId: entry.id }) });
-    const prepared = await mapWithConcurrency(entries, PREPARE_CONCURRENCY, (entry) => this.attempt(entry, () => prepareSpoolEntry(depsFor(entry), entry)));
+    const prepared = await mapWithConcurrency(entries, PREPARE_CONCURRENCY, async (entry) => {
+      await this.giveWay.turn();
+      return this.attempt(entry, () => prepareSpoolEntry(depsFor(entry), entry));
+    });
     for (const [index, entry] of entries.entries()) {
       const ready = prepared[index];
-      if (ready && !('kind' in ready)) await this.attempt(entry, () => fileSpoolEntry(depsFor(entry), ready as PreparedEntry));
+      if (!ready || 'kind' in ready) continue;
+      await this.giveWay.turn();
+      await this.attempt(entry, () => fileSpoolEntry(depsFor(entry), ready as PreparedEntry));
     }
     if (entries.length > 0) this.onFiled();
     return entries.length;

@@ -44,6 +44,7 @@ type SizedStream = Readable & { sizeExceeded?: boolean; byteLength?: number };
 export class SpoolWriter {
   readonly spoolDir: string;
   private readonly rows: GroupCommit<NewSpoolRow>;
+  private inProgress = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -56,7 +57,21 @@ export class SpoolWriter {
     this.rows = new GroupCommit((rows) => this.commitRows(rows));
   }
 
+  /** Messages being received or committed right now: the spool worker gives way to them. */
+  get receiving(): number {
+    return this.inProgress;
+  }
+
   async accept(stream: SizedStream, envelope: SmtpEnvelope, screen: HeaderScreen = () => null): Promise<AcceptResult> {
+    this.inProgress += 1;
+    try {
+      return await this.receive(stream, envelope, screen);
+    } finally {
+      this.inProgress -= 1;
+    }
+  }
+
+  private async receive(stream: SizedStream, envelope: SmtpEnvelope, screen: HeaderScreen): Promise<AcceptResult> {
     const receivedAt = new Date();
     const id = newSpoolId(receivedAt.getTime());
     const file = join(this.spoolDir, `${id}.eml`);
