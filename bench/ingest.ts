@@ -39,6 +39,8 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '1' },
     /** Writes a V8 CPU profile of each guichet run into this directory (open it in Chrome's DevTools). */
     profile: { type: 'string' },
+    /** Run the compiled gateway (dist/) with npm start's Node flags; `npm run bench` builds and sets it. */
+    built: { type: 'boolean', default: false },
   },
 });
 const total = Number(values.messages);
@@ -86,7 +88,7 @@ async function startTarget(target: string): Promise<Server> {
   }
   if (target === 'guichet') {
     const dir = mkdtempSync(join(tmpdir(), 'guichet-bench-'));
-    const gateway = await startGatewayProcess(writeConfig(dir, { dataDir: 'data', smtp: { port: 0, maxClients: 500 }, logLevel: 'warn', secret: 'bench-secret-0123456789' }), values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []);
+    const gateway = await startGatewayProcess(writeConfig(dir, { dataDir: 'data', smtp: { port: 0, maxClients: 500 }, logLevel: 'warn', secret: 'bench-secret-0123456789' }), values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [], { built: values.built });
     return {
       port: gateway.port,
       pid: gateway.child.pid!,
@@ -196,7 +198,7 @@ function median(runs: Result[]): Result {
   };
 }
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, mix ${mixed ? 'on' : 'off'}, repeat ${values.repeat}`);
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, mix ${mixed ? 'on' : 'off'}, repeat ${values.repeat}, guichet ${values.built ? 'compiled' : 'from TypeScript sources'}`);
 const targets = values.targets.split(',').filter((target) => {
   if (target === 'smtp-sink' && !existsSync('/usr/sbin/smtp-sink')) console.log('smtp-sink: not installed (apt-get install postfix), skipped');
   else if (target === 'request-tracker' && !requestTrackerInstalled()) console.log('request-tracker: not set up (sudo bench/setup-request-tracker.sh), skipped');

@@ -22,6 +22,7 @@ const BATCH = 32;
 const PREPARE_CONCURRENCY = 8;
 /** Long enough for a batch of the largest messages; how long a dead gateway's entries wait. */
 const CLAIM_LEASE_MS = 120_000;
+const LARGE_MESSAGE_BYTES = 1024 * 1024;
 /** While mail is being received, one step (preparing or filing an entry) per this interval: 25 messages a second at least. */
 const GIVE_WAY_MS = 20;
 /** With other gateways writing to the same spool directory, a file without a row may be one still arriving. */
@@ -30,6 +31,7 @@ const SHARED_ORPHAN_AGE_MS = 3_600_000;
 export class SpoolWorker {
   private readonly loop: PollingLoop;
   private readonly giveWay: GiveWay;
+  private readonly largeLane = new Lane();
 
   constructor(
     private readonly deps: PipelineDeps,
@@ -67,7 +69,13 @@ export class SpoolWorker {
     const depsFor = (entry: SpoolRow) => ({ ...this.deps, logger: this.deps.logger.child({ spoolId: entry.id }) });
     const prepared = await mapWithConcurrency(entries, PREPARE_CONCURRENCY, async (entry) => {
       await this.giveWay.turn();
-      return this.attempt(entry, () => prepareSpoolEntry(depsFor(entry), entry));
+      // Large messages one at a time: parsing and hashing one holds a few megabytes of buffers.
+      const release = entry.size > LARGE_MESSAGE_BYTES ? await this.largeLane.acquire() : () => undefined;
+      try {
+        return await this.attempt(entry, () => prepareSpoolEntry(depsFor(entry), entry));
+      } finally {
+        release();
+      }
     });
     for (const [index, entry] of entries.entries()) {
       const ready = prepared[index];
@@ -128,5 +136,18 @@ async function removeUnacceptedFiles({ db, config, logger }: PipelineDeps, minAg
       await rm(join(dir, name), { force: true });
       logger.info({ file: name }, 'removed spool file that was never acknowledged');
     }
+  }
+}
+
+/** One holder at a time, the others queued in order. */
+class Lane {
+  private tail: Promise<void> = Promise.resolve();
+
+  async acquire(): Promise<() => void> {
+    let release!: () => void;
+    const previous = this.tail;
+    this.tail = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    return release;
   }
 }

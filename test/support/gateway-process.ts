@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'guichet.mjs');
+/** The compiled command (dist/, after npm run build), with the Node flags `npm start` gives it. */
+const builtBin = join(import.meta.dirname, '..', '..', 'bin', 'guichet-built.mjs');
+const BUILT_NODE_FLAGS = (process.env.GUICHET_NODE_FLAGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean);
 
 export interface GatewayProcess {
   child: ChildProcess;
@@ -21,9 +24,13 @@ export function writeConfig(dir: string, config: object): string {
   return file;
 }
 
-/** `nodeArgs`: options for the gateway's Node, such as --cpu-prof for the benchmark's --profile. */
-export async function startGatewayProcess(configFile: string, nodeArgs: readonly string[] = []): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * `nodeArgs`: options for the gateway's Node, such as --cpu-prof for the benchmark's --profile.
+ * `built`: run the compiled command instead of the TypeScript sources.
+ */
+export async function startGatewayProcess(configFile: string, nodeArgs: readonly string[] = [], options: { built?: boolean } = {}): Promise<GatewayProcess> {
+  const runtime = options.built ? [...BUILT_NODE_FLAGS, builtBin] : [bin];
+  const child = spawn(process.execPath, [...nodeArgs, ...runtime, 'serve', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stdout?.resume(); // JSON logs: not needed here, but must not fill the pipe
   const port = await new Promise<number>((resolve, reject) => {
