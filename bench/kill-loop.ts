@@ -6,14 +6,16 @@
  * Bounded: stops after the last message or after --max-seconds. Loopback only.
  *
  *   npm run fault:kill -- --messages 5000 --concurrency 10 --kill-every 3
+ *   GUICHET_TEST_POSTGRES=postgres://postgres@127.0.0.1:55432/postgres npm run fault:kill   (the same on PostgreSQL)
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../src/store/open-database.js';
+import { openStore } from '../src/store/open-database.js';
 import { startGatewayProcess, writeConfig, type GatewayProcess } from '../test/support/gateway-process.js';
 import { SmtpDialog } from '../test/support/smtp-dialog.js';
+import { createTestStore } from '../test/support/test-store.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,7 +27,9 @@ const { values } = parseArgs({
 });
 const total = Number(values.messages);
 const dir = mkdtempSync(join(tmpdir(), 'guichet-kill-loop-'));
-const configFile = writeConfig(dir, { dataDir: 'data', smtp: { port: 0, maxClients: 500 }, logLevel: 'warn', secret: 'kill-loop-secret-0123456789' });
+const store = await createTestStore();
+// A fixed gateway name: on PostgreSQL the restarted gateway takes back the killed one's claims.
+const configFile = writeConfig(dir, { dataDir: 'data', store: { ...store.config, gatewayName: 'kill-loop' }, smtp: { port: 0, maxClients: 500 }, logLevel: 'warn', secret: 'kill-loop-secret-0123456789' });
 let gateway: GatewayProcess = await startGatewayProcess(configFile);
 const acknowledged = new Set<number>();
 let next = 0;
@@ -82,7 +86,7 @@ clearInterval(killer);
 while (restarting) await new Promise((resolve) => setTimeout(resolve, 50));
 await gateway.kill('SIGKILL');
 gateway = await startGatewayProcess(configFile);
-const db = await openDatabase(join(dir, 'data'));
+const db = await openStore({ dataDir: join(dir, 'data'), store: { poolSize: 2, ...store.config } });
 for (;;) {
   const pending = await db.selectFrom('spool').select('id').where('state', '=', 'pending').execute();
   const queued = await db.selectFrom('outbox').select('id').where('state', '=', 'queued').execute();
@@ -96,6 +100,7 @@ const files = readdirSync(join(dir, 'data', 'outbox')).filter((name) => name.end
 const missing = [...acknowledged].filter((index) => !ids.includes(index));
 const duplicates = ids.length - new Set(ids).size;
 const report = {
+  store: store.config.dialect,
   messages: total,
   acknowledged: acknowledged.size,
   kills,
@@ -111,6 +116,7 @@ const report = {
 console.log(JSON.stringify(report, null, 2));
 await db.destroy();
 await gateway.kill('SIGTERM');
+await store.drop();
 rmSync(dir, { recursive: true, force: true });
 const ok = missing.length === 0 && duplicates === 0 && outbox.length === ids.length && files === outbox.length;
 console.log(ok ? 'kill loop: every acknowledged message filed exactly once, acknowledged exactly once' : 'kill loop: FAILED');
