@@ -7,6 +7,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rawMessageFile } from '../src/spool/raw-message.js';
 import { parseMessage } from '../src/parse/parse-message.js';
 import { extractNewPart } from '../src/parse/extract-new-part.js';
 import { detectLanguage } from '../src/parse/detect-language.js';
@@ -31,10 +32,10 @@ async function time(label: string, runs: number, work: () => unknown): Promise<v
 for (const [name, raw] of [['2 KB text', text], ['50 KB HTML multipart', html]] as const) {
   const file = join(dir, `${name.replace(/\W/g, '')}.eml`);
   writeFileSync(file, raw);
-  const parsed = await parseMessage(file, dir);
+  const parsed = await parseMessage(rawMessageFile(file), dir);
   console.log(`-- ${name}`);
-  await time('parse (mailparser, streaming)', 200, () => parseMessage(file, dir));
-  await time('sender authentication (mailauth)', 200, () => checkSenderAuth({ rawFile: file, remoteAddress: '127.0.0.1', helo: 'bench.test', mailFrom: 'a@bench.test', fromAddress: 'a@bench.test', mta: 'localhost', resolver }));
+  await time('parse (mailparser, streaming)', 200, () => parseMessage(rawMessageFile(file), dir));
+  await time('sender authentication (mailauth)', 200, () => checkSenderAuth({ raw: rawMessageFile(file), remoteAddress: '127.0.0.1', helo: 'bench.test', mailFrom: 'a@bench.test', fromAddress: 'a@bench.test', mta: 'localhost', resolver }));
   await time('new part (email-reply-parser + cuts)', 200, () => extractNewPart(parsed.text, parsed.html));
   await time('language (tinyld)', 200, () => detectLanguage(parsed.text));
   await time('multi-topic detection', 200, () => detectMultipleTopics(parsed.text));

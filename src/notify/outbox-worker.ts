@@ -33,7 +33,7 @@ export interface OutboxWorkerOptions {
 const CLAIM_LEASE_MS = 300_000;
 const BATCH = 20;
 /** While mail is being received, one mail sent per this interval. */
-const GIVE_WAY_MS = 20;
+const GIVE_WAY_MS = 50;
 
 export class OutboxWorker {
   private readonly loop: PollingLoop;

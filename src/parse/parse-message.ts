@@ -1,10 +1,10 @@
 /**
  * Parses one spooled message with mailparser's streaming parser (simpleParser would hold every
- * attachment in memory). Input: the raw file. Output: ParsedMessage. Failure: GuichetError
+ * attachment in memory). Input: the raw message (spool row or file). Output: ParsedMessage. Failure: GuichetError
  * PARSE_MALFORMED when the MIME structure cannot be read at all; lesser problems are recorded
  * in `defects` and the message is still filed.
  */
-import { createReadStream } from 'node:fs';
+import type { RawMessage } from '../spool/raw-message.js';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
 import { MailParser, type AddressObject, type AttachmentStream, type HeaderLines, type MessageText } from 'mailparser';
@@ -14,7 +14,7 @@ import { readHeaderLines, readMessageIds } from './read-header-lines.js';
 import { readReportedMessageIds } from './read-reported-message-ids.js';
 import { storeAttachment } from './store-attachment.js';
 
-export async function parseMessage(rawFile: string, dataDir: string): Promise<ParsedMessage> {
+export async function parseMessage(raw: RawMessage, dataDir: string): Promise<ParsedMessage> {
   const parser = new MailParser({ skipImageLinks: true, maxHtmlLengthToParse: 2 * 1024 * 1024 });
   let headerLines: HeaderLines = [];
   let body: MessageText = { type: 'text' };
@@ -41,7 +41,7 @@ export async function parseMessage(rawFile: string, dataDir: string): Promise<Pa
     },
   });
   try {
-    await pipeline(createReadStream(rawFile), parser, sink);
+    await pipeline(raw.open(), parser, sink);
   } catch (cause) {
     throw new GuichetError('PARSE_MALFORMED', `cannot parse MIME: ${(cause as Error).message}`, { cause });
   }
@@ -59,7 +59,7 @@ export async function parseMessage(rawFile: string, dataDir: string): Promise<Pa
     messageId,
     inReplyTo: readMessageIds(headers['in-reply-to']?.[0])[0] ?? null,
     references: readMessageIds(headers['references']?.join(' ')),
-    reportedMessageIds: contentType === 'multipart/report' ? await readReportedMessageIds(rawFile, messageId) : [],
+    reportedMessageIds: contentType === 'multipart/report' ? await readReportedMessageIds(raw, messageId) : [],
     text: body.text ?? '',
     html: body.html ?? null,
     headers,

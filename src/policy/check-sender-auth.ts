@@ -6,7 +6,7 @@
  * gives temperror results and aligned=false: when in doubt, no automatic mail.
  * The resolver is injectable so tests run offline with fixed DNS answers.
  */
-import { createReadStream } from 'node:fs';
+import type { RawMessage } from '../spool/raw-message.js';
 import { authenticate, type DNSResolver } from 'mailauth';
 import { getDomain } from 'tldts';
 
@@ -20,7 +20,7 @@ export interface SenderAuth {
 }
 
 export interface SenderAuthInput {
-  rawFile: string;
+  raw: RawMessage;
   remoteAddress: string | null;
   helo: string | null;
   mailFrom: string;
@@ -30,7 +30,7 @@ export interface SenderAuthInput {
 }
 
 export async function checkSenderAuth(input: SenderAuthInput): Promise<SenderAuth> {
-  const result = await authenticate(createReadStream(input.rawFile), {
+  const result = await authenticate(input.raw.open(), {
     ip: input.remoteAddress ?? undefined,
     helo: input.helo ?? undefined,
     sender: input.mailFrom || undefined,

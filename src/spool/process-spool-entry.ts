@@ -6,7 +6,6 @@
  * A message that cannot be parsed or has no sender is quarantined with its reason, never
  * dropped; a sender opening too many tickets has further new tickets held, visible in the CLI.
  */
-import { join } from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
 import type { DNSResolver } from 'mailauth';
 import type { Logger } from 'pino';
@@ -24,6 +23,7 @@ import { detectAutomatedMessage } from '../policy/detect-automated-message.js';
 import { resolveRecipient } from '../smtp/resolve-recipient.js';
 import type { Database, SpoolRow, TicketRow } from '../store/database-schema.js';
 import { recordDecision } from '../store/decision-repo.js';
+import { rawMessageOf } from './raw-message.js';
 import { lockPendingSpool, markSpoolFiled, markSpoolHeld, markSpoolQuarantined } from '../store/spool-repo.js';
 import { countTicketsOpenedBy, findLastTicketOf, lockTicket, threadLookups } from '../store/ticket-repo.js';
 import { readSubjectTag } from '../thread/read-subject-tag.js';
@@ -71,10 +71,10 @@ export interface PreparedEntry {
  */
 export async function prepareSpoolEntry(deps: PipelineDeps, entry: SpoolRow): Promise<PreparedEntry | ProcessResult> {
   const { db, config } = deps;
-  const rawFile = join(config.dataDir, entry.raw_path);
+  const raw = rawMessageOf(config.dataDir, entry);
   let message: ParsedMessage;
   try {
-    message = await parseMessage(rawFile, config.dataDir);
+    message = await parseMessage(raw, config.dataDir);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT' || ((error as Error).cause as NodeJS.ErrnoException)?.code === 'ENOENT';
     if (!missing && !(isGuichetError(error) && error.code === 'PARSE_MALFORMED')) throw error;
@@ -83,7 +83,7 @@ export async function prepareSpoolEntry(deps: PipelineDeps, entry: SpoolRow): Pr
   const chosen = chooseSender(message, entry.mail_from);
   if (!chosen) return quarantineSpoolEntry(db, entry.id, 'PARSE_NO_SENDER', 'no From header and a null envelope sender <>');
   const auth = await checkSenderAuth({
-    rawFile,
+    raw,
     remoteAddress: entry.remote_address,
     helo: entry.helo,
     mailFrom: entry.mail_from,

@@ -23,8 +23,8 @@ const PREPARE_CONCURRENCY = 8;
 /** Long enough for a batch of the largest messages; how long a dead gateway's entries wait. */
 const CLAIM_LEASE_MS = 120_000;
 const LARGE_MESSAGE_BYTES = 1024 * 1024;
-/** While mail is being received, one step (preparing or filing an entry) per this interval: 25 messages a second at least. */
-const GIVE_WAY_MS = 20;
+/** While mail is being received, one step (preparing or filing an entry) per this interval: 10 messages a second at least. */
+const GIVE_WAY_MS = 50;
 /** With other gateways writing to the same spool directory, a file without a row may be one still arriving. */
 const SHARED_ORPHAN_AGE_MS = 3_600_000;
 

@@ -1,12 +1,13 @@
 /**
- * Durable accept. The DATA stream is written to dataDir/spool/<id>.eml behind a Received:
- * trace header (RFC 5321 4.4), the file is fsync'd, the spool directory is fsync'd once per
- * batch, and the spool row is committed with synchronous=FULL. Only then does the caller answer
- * 250: a file without a row was never acknowledged and is removed at start-up.
+ * Durable accept. The DATA stream, behind a Received: trace header (RFC 5321 4.4), goes into
+ * the spool row itself when it is small (up to INLINE_MESSAGE_BYTES), else to
+ * dataDir/spool/<id>.eml, fsync'd, with the spool directory fsync'd once per batch. The rows of
+ * concurrent sessions are committed together (group commit, synchronous=FULL). Only then does
+ * the caller answer 250: a file without a row was never acknowledged and is removed at start-up.
  * Failure: GuichetError SPOOL_WRITE_FAILED (temporary → 451); oversized input → { kind: 'oversized' }.
  */
 import { mkdirSync } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
@@ -15,6 +16,7 @@ import type { Insertable } from 'kysely';
 import type { Database, SpoolTable } from '../store/database-schema.js';
 import { GroupCommit } from './group-commit.js';
 import { newSpoolId } from './new-spool-id.js';
+import { INLINE_MESSAGE_BYTES } from './raw-message.js';
 
 export interface SmtpEnvelope {
   remoteAddress: string | null;
@@ -75,7 +77,7 @@ export class SpoolWriter {
     const receivedAt = new Date();
     const id = newSpoolId(receivedAt.getTime());
     const file = join(this.spoolDir, `${id}.eml`);
-    const { size, head } = await this.writeDurably(stream, file, traceHeader(id, envelope, this.hostname, receivedAt));
+    const { size, head, inline } = await this.receiveBytes(stream, file, traceHeader(id, envelope, this.hostname, receivedAt));
     if (stream.sizeExceeded) {
       await rm(file, { force: true });
       return { kind: 'oversized', bytes: stream.byteLength ?? size };
@@ -94,7 +96,8 @@ export class SpoolWriter {
       mail_from: envelope.mailFrom,
       rcpt_to: JSON.stringify(envelope.rcptTo),
       size,
-      raw_path: join('spool', `${id}.eml`),
+      raw_path: inline ? '' : join('spool', `${id}.eml`),
+      raw: inline,
       reason: null,
       detail: null,
       ticket_id: null,
@@ -111,52 +114,67 @@ export class SpoolWriter {
   }
 
   /**
-   * Streams the message to disk (never whole in memory) and fsyncs it; keeps draining past the
+   * Receives the message: kept in memory while it fits in a spool row (INLINE_MESSAGE_BYTES),
+   * else streamed to its spool file (never whole in memory) and fsynced. Keeps draining past the
    * size limit. Also returns the header block (up to the first empty line, at most 256 KiB).
    */
-  private async writeDurably(stream: SizedStream, file: string, header: string): Promise<{ size: number; head: string }> {
-    let handle;
-    try {
-      handle = await open(file, 'wx', 0o640);
-    } catch (cause) {
-      stream.resume();
-      throw new GuichetError('SPOOL_WRITE_FAILED', `cannot create ${file}: ${String(cause)}`, { cause });
-    }
+  private async receiveBytes(stream: SizedStream, file: string, header: string): Promise<{ size: number; head: string; inline: Buffer | null }> {
+    const pending: Buffer[] = [Buffer.from(header)];
+    let buffered = pending[0]!.length;
+    let handle: FileHandle | null = null;
+    let failure: unknown = null;
     let size = 0;
     let head = '';
     let headDone = false;
-    try {
-      await handle.write(header);
-      for await (const chunk of stream) {
-        if (stream.sizeExceeded) continue; // drain so the client gets its 552 after DATA
-        await handle.write(chunk as Buffer);
-        size += (chunk as Buffer).length;
-        if (!headDone) {
-          head += (chunk as Buffer).toString('latin1');
-          const end = head.search(/\r?\n\r?\n/);
-          if (end !== -1) head = head.slice(0, end);
-          headDone = end !== -1 || head.length >= MAX_HEADER_CAPTURE;
-        }
+    // A write failure does not leave the loop: the client must get its 451 after DATA, so the
+    // stream is drained to its end either way (leaving a for-await early would destroy it).
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (stream.sizeExceeded || failure) continue;
+      size += chunk.length;
+      if (!headDone) {
+        head += chunk.toString('latin1');
+        const end = head.search(/\r?\n\r?\n/);
+        if (end !== -1) head = head.slice(0, end);
+        headDone = end !== -1 || head.length >= MAX_HEADER_CAPTURE;
       }
-      await handle.sync();
-      // latin1 kept the bytes as they were; headers may be raw UTF-8 (RFC 6532).
-      return { size, head: Buffer.from(head, 'latin1').toString('utf8') };
-    } catch (cause) {
-      stream.resume();
-      await rm(file, { force: true });
-      throw new GuichetError('SPOOL_WRITE_FAILED', `cannot write ${file}: ${String(cause)}`, { cause });
-    } finally {
-      await handle.close();
+      try {
+        if (handle) {
+          await handle.write(chunk);
+          continue;
+        }
+        pending.push(chunk);
+        buffered += chunk.length;
+        if (buffered <= INLINE_MESSAGE_BYTES) continue;
+        handle = await open(file, 'wx', 0o640);
+        await handle.writev(pending.splice(0));
+      } catch (error) {
+        failure = error;
+      }
     }
+    try {
+      if (handle && !failure) await handle.sync();
+    } catch (error) {
+      failure = error;
+    } finally {
+      await handle?.close().catch(() => undefined);
+    }
+    if (failure) {
+      await rm(file, { force: true }).catch(() => undefined); // it may never have been created
+      throw new GuichetError('SPOOL_WRITE_FAILED', `cannot write ${file}: ${String(failure)}`, { cause: failure });
+    }
+    // latin1 kept the bytes as they were; headers may be raw UTF-8 (RFC 6532).
+    return { size, head: Buffer.from(head, 'latin1').toString('utf8'), inline: handle ? null : Buffer.concat(pending) };
   }
 
   private async commitRows(rows: readonly NewSpoolRow[]): Promise<void> {
     // The new files' directory entries must be durable before rows point at them.
-    const dir = await open(this.spoolDir, 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
+    if (rows.some((row) => row.raw_path !== '')) {
+      const dir = await open(this.spoolDir, 'r');
+      try {
+        await dir.sync();
+      } finally {
+        await dir.close();
+      }
     }
     await this.db.insertInto('spool').values([...rows]).execute();
     this.onCommitted();

@@ -16,7 +16,8 @@ export interface SpoolTable {
   mail_from: string;
   rcpt_to: string; // JSON array of envelope recipients
   size: number;
-  raw_path: string; // relative to dataDir
+  raw_path: string; // relative to dataDir; empty when the message is in `raw`
+  raw: Buffer | null; // the whole message, for messages up to INLINE_MESSAGE_BYTES
   reason: string | null; // quarantine reason code
   detail: string | null;
   ticket_id: number | null;

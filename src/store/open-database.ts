@@ -21,6 +21,7 @@ import * as topicsAndLanguage from './migrations/003-topics-and-language.js';
 import * as agents from './migrations/004-agents.js';
 import * as lifecycle from './migrations/005-lifecycle-and-sla.js';
 import * as claims from './migrations/006-work-claims.js';
+import * as inlineRaw from './migrations/007-inline-raw.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '004-agents': agents,
   '005-lifecycle-and-sla': lifecycle,
   '006-work-claims': claims,
+  '007-inline-raw': inlineRaw,
 };
 
 const staticProvider: MigrationProvider = { getMigrations: async () => migrations };

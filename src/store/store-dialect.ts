@@ -13,3 +13,8 @@ export function isPostgres(db: { getExecutor(): { readonly adapter: unknown } })
 export function autoNumberedKey(db: Kysely<unknown>): ['integer' | 'serial', (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder] {
   return isPostgres(db) ? ['serial', (column) => column.primaryKey()] : ['integer', (column) => column.primaryKey().autoIncrement()];
 }
+
+/** A column of bytes: `blob` on SQLite, `bytea` on PostgreSQL. */
+export function binaryColumnType(db: Kysely<unknown>): 'blob' | 'bytea' {
+  return isPostgres(db) ? 'bytea' : 'blob';
+}

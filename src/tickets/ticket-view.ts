@@ -86,5 +86,7 @@ export function spoolEntryView(entry: SpoolRow) {
     detail: entry.detail,
     attempts: entry.attempts,
     rawPath: entry.raw_path,
+    /** "row": a small message kept in its spool row (rawPath is empty); "file": rawPath under dataDir. */
+    rawStored: entry.raw_path === '' ? 'row' : 'file',
   };
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-database.js';
 import { createTestStore, type TestStore } from '../support/test-store.js';
+import { startTestGateway } from '../support/test-gateway.js';
 import { sendByDialog } from '../support/smtp-dialog.js';
 import { waitUntil } from '../support/smtp-sink.js';
 import { startGatewayProcess, writeConfig, type GatewayProcess } from '../support/gateway-process.js';
@@ -43,12 +44,16 @@ it('keeps every accepted message across kill -9 and files each exactly once', as
   );
   await running.kill('SIGKILL');
   expect(accepted).toHaveLength(total);
-  // Before any restart: each 250 already stands for a committed spool row and its raw file.
+  // Before any restart: each 250 already stands for a committed spool row with its raw bytes,
+  // in the row (small messages) or in its spool file.
   const afterKill = await openData();
-  const rows = await afterKill.selectFrom('spool').select(['id', 'state']).execute();
+  const rows = await afterKill.selectFrom('spool').select(['id', 'state', 'raw', 'raw_path']).execute();
   await afterKill.destroy();
   expect(rows).toHaveLength(total);
-  for (const row of rows) expect(readdirSync(join(dir, 'data', 'spool'))).toContain(`${row.id}.eml`);
+  for (const row of rows) {
+    if (row.raw) expect(row.raw.toString('latin1')).toContain(`Subject: Question`);
+    else expect(readdirSync(join(dir, 'data', 'spool'))).toContain(`${row.id}.eml`);
+  }
 
   running = await startGatewayProcess(configFile);
   const db = await openData();
@@ -75,5 +80,30 @@ it('keeps every accepted message across kill -9 and files each exactly once', as
     expect(files).toHaveLength(total);
   } finally {
     await db.destroy();
+  }
+});
+
+it('keeps a small message in its spool row and a large one in a spool file, and files both', async () => {
+  store = undefined;
+  dir = mkdtempSync(join(tmpdir(), 'guichet-inline-'));
+  const harness = await startTestGateway();
+  try {
+    const small = `From: small@example.net\r\nSubject: Small\r\nMessage-ID: <small@example.net>\r\n\r\nShort question.\r\n`;
+    const large = `From: large@example.net\r\nSubject: Large\r\nMessage-ID: <large@example.net>\r\n\r\n${'Line of a long log pasted into the message.\r\n'.repeat(8000)}`;
+    for (const [sender, body] of [['small@example.net', small], ['large@example.net', large]] as const) {
+      expect((await sendByDialog(harness.port, sender, ['support@example.org'], body)).data?.code).toBe(250);
+    }
+    await harness.settle();
+    const rows = await harness.gateway.db.selectFrom('spool').select(['id', 'state', 'raw', 'raw_path', 'mail_from']).orderBy('received_at').execute();
+    const [inRow, inFile] = [rows.find((row) => row.mail_from === 'small@example.net')!, rows.find((row) => row.mail_from === 'large@example.net')!];
+    expect(inRow).toMatchObject({ state: 'filed', raw_path: '' });
+    expect(inRow.raw?.toString('latin1')).toMatch(/^Received: .*\r\n[\s\S]*Short question\.\r\n$/);
+    expect(readdirSync(join(harness.dataDir, 'spool'))).toEqual([`${inFile.id}.eml`]);
+    expect(inFile).toMatchObject({ state: 'filed', raw: null, raw_path: `spool/${inFile.id}.eml` });
+    const texts = await harness.gateway.db.selectFrom('messages').select(['from_address', 'text']).where('direction', '=', 'in').execute();
+    expect(texts.find((row) => row.from_address === 'small@example.net')?.text.trim()).toBe('Short question.');
+    expect(texts.find((row) => row.from_address === 'large@example.net')?.text.length).toBeGreaterThan(300_000);
+  } finally {
+    await harness.stop();
   }
 });

@@ -16,6 +16,8 @@ let harness: TestGateway;
 afterEach(async () => harness.stop());
 
 const body = (subject: string) => `From: a@customer.test\r\nSubject: ${subject}\r\n\r\nx\r\n`;
+/** Past INLINE_MESSAGE_BYTES, so the message goes to a spool file rather than into its row. */
+const largeBody = (subject: string) => `From: a@customer.test\r\nSubject: ${subject}\r\n\r\n${'A long line of a large message.\r\n'.repeat(10_000)}`;
 
 describe('storage faults', () => {
   it('answers 451 when the spool cannot be written, and 250 again once it can', async () => {
@@ -24,11 +26,11 @@ describe('storage faults', () => {
     // Root ignores permissions, so break the directory itself: a file where the directory was.
     renameSync(spool, `${spool}.away`);
     writeFileSync(spool, 'not a directory');
-    const failed = await sendByDialog(harness.port, 'a@customer.test', ['support@example.org'], body('during the fault'));
+    const failed = await sendByDialog(harness.port, 'a@customer.test', ['support@example.org'], largeBody('during the fault'));
     expect(failed.data?.text).toMatch(/^451 4\.3\.0 Temporary local problem \(SPOOL_WRITE_FAILED\)/);
     rmSync(spool);
     renameSync(`${spool}.away`, spool);
-    const recovered = await sendByDialog(harness.port, 'a@customer.test', ['support@example.org'], body('after the fault'));
+    const recovered = await sendByDialog(harness.port, 'a@customer.test', ['support@example.org'], largeBody('after the fault'));
     expect(recovered.data?.code).toBe(250);
     await harness.settle();
     const entries = await listSpool(harness.gateway.db);
@@ -63,7 +65,7 @@ describe('storage faults', () => {
     harness = await startTestGateway();
     mkdirSync(join(harness.dataDir, 'spool'), { recursive: true });
     await harness.gateway.spoolWorker.stop();
-    const replies = await sendByDialog(harness.port, 'a@customer.test', ['support@example.org'], body('lost file'));
+    const replies = await sendByDialog(harness.port, 'a@customer.test', ['support@example.org'], largeBody('lost file'));
     const id = /queued as (\S+)/.exec(replies.data?.text ?? '')?.[1];
     rmSync(join(harness.dataDir, 'spool', `${id}.eml`));
     harness.gateway.spoolWorker.wake();

@@ -1,0 +1,48 @@
+/**
+ * Where a spooled message's bytes are. Small messages travel in their spool row, committed by
+ * the same group commit (and the same fsync) as the row itself; larger ones are streamed to
+ * `spool/<id>.eml` and fsynced before the row points at them. Readers open either the same way.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+
+/** Messages up to this size (trace header included) are kept in the spool row. */
+export const INLINE_MESSAGE_BYTES = 256 * 1024;
+
+export interface RawMessage {
+  /** A fresh stream of the whole message each time. */
+  open(): Readable;
+  /** Up to `bytes` from the start of the message. */
+  head(bytes: number): Promise<Buffer>;
+}
+
+export function rawMessageOf(dataDir: string, entry: { raw: Buffer | null; raw_path: string }): RawMessage {
+  const inline = entry.raw;
+  if (inline) {
+    return {
+      open: () => Readable.from([inline]),
+      head: async (bytes) => inline.subarray(0, bytes),
+    };
+  }
+  const file = join(dataDir, entry.raw_path);
+  return {
+    open: () => createReadStream(file),
+    async head(bytes) {
+      const handle = await open(file, 'r');
+      try {
+        const buffer = Buffer.alloc(bytes);
+        const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+        return buffer.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
+    },
+  };
+}
+
+/** A raw message given as a file path, for scripts that parse a file directly. */
+export function rawMessageFile(file: string): RawMessage {
+  return rawMessageOf('', { raw: null, raw_path: file });
+}
