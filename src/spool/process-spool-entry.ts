@@ -95,9 +95,44 @@ export async function prepareSpoolEntry(deps: PipelineDeps, entry: SpoolRow): Pr
   return { entry, message, newText, sender: chosen.sender, fromHeader: chosen.fromHeader, auth };
 }
 
-/** Policy, threading, filing and notification, in one transaction. */
-export async function fileSpoolEntry(deps: PipelineDeps, prepared: PreparedEntry): Promise<ProcessResult> {
-  const { db, config } = deps;
+export type BatchResult = ProcessResult | { kind: 'failed'; error: unknown };
+
+/**
+ * Files prepared entries in one transaction, each under its own savepoint: one commit (one WAL
+ * fsync) for the batch, and an entry that fails is rolled back alone and reported as `failed`.
+ * Throws when the transaction itself fails (nothing of the batch is then filed).
+ */
+export async function fileSpoolEntries(deps: PipelineDeps, batch: readonly PreparedEntry[]): Promise<BatchResult[]> {
+  const results: BatchResult[] = [];
+  const trx = await deps.db.startTransaction().execute();
+  try {
+    for (const prepared of batch) {
+      const point = await trx.savepoint('entry').execute();
+      try {
+        results.push(await fileInto(point, deps, prepared));
+        await point.releaseSavepoint('entry').execute();
+      } catch (error) {
+        await point.rollbackToSavepoint('entry').execute();
+        results.push({ kind: 'failed', error });
+      }
+    }
+    await trx.commit().execute();
+  } catch (error) {
+    await trx.rollback().execute().catch(() => undefined);
+    throw error;
+  }
+  batch.forEach((prepared, index) => {
+    const outcome = results[index]!;
+    if (outcome.kind !== 'filed' && outcome.kind !== 'held') return;
+    deps.logger.info({ spoolId: prepared.entry.id, ...outcome }, outcome.kind === 'filed' ? 'message filed' : 'message held');
+    deps.metrics?.processing.observe((Date.now() - Date.parse(prepared.entry.received_at)) / 1000);
+  });
+  return results;
+}
+
+/** Policy, threading, filing and notification of one entry, inside the caller's transaction. */
+async function fileInto(trx: Transaction<Database>, deps: PipelineDeps, prepared: PreparedEntry): Promise<ProcessResult> {
+  const { config } = deps;
   const { entry, message, sender, auth } = prepared;
   const mailboxes = config.mailboxes.map((mailbox) => mailbox.address);
   const rcptTo = JSON.parse(entry.rcpt_to) as string[];
@@ -112,64 +147,58 @@ export async function fileSpoolEntry(deps: PipelineDeps, prepared: PreparedEntry
     ...(identity.kind === 'spoofed' ? ['spoofed'] : identity.kind === 'token_misused' ? ['agent_token_misused'] : []),
   ];
   const at = new Date().toISOString();
-  const outcome = await db.transaction().execute(async (trx): Promise<ProcessResult> => {
-    if (!(await lockPendingSpool(trx, entry.id))) return { kind: 'taken' };
-    const decision = await matchTicket({ secret: deps.secret, mailboxes, rcptTo, sender: sender.address, message }, threadLookups(trx));
-    // Another gateway may be filing into the same ticket: take turns on its row.
-    if (decision.kind === 'existing') await lockTicket(trx, decision.ticketId);
-    if (identity.kind === 'agent') {
-      const ticket = await lockTicket(trx, identity.ticketId ?? (decision.kind === 'existing' ? decision.ticketId : (readSubjectTag(message.subject) ?? 0)));
-      if (ticket) return fileFromAgent(trx, deps, { prepared, ticket, agent: identity.agent, proof: identity.proof, at });
-    }
-    const hold = await holdReason(trx, config, entry, decision, sender.address, at);
-    if (hold) {
-      await markSpoolHeld(trx, entry.id, 'RATE_LIMIT_NEW_TICKETS', hold, at);
-      await recordDecision(trx, { spoolId: entry.id, ticketId: null, stage: 'policy', code: 'HELD_RATE_LIMIT_NEW_TICKETS', detail: hold }, at);
-      return { kind: 'held', reason: 'RATE_LIMIT_NEW_TICKETS' };
-    }
-    const isBounce = decision.kind === 'existing' && decision.rule === 'bounce';
-    // Only for a ticket being opened: a known customer keeps their language, else detect it.
-    const chooseLanguage = async () => {
-      const known = await findLastTicketOf(trx, sender.address);
-      const language = known?.language ?? detectLanguage(`${normalizeSubject(message.subject)}\n${prepared.newText}`);
-      return { language, locale: deps.templates.resolveLocale(language) };
-    };
-    const filed = await fileMessage(trx, {
-      spoolId: entry.id,
-      message,
-      newText: prepared.newText,
-      sender,
-      flags,
-      auth,
-      mailbox,
-      queue: config.mailboxes.find((candidate) => candidate.address === mailbox)?.queue ?? null,
-      ourAddresses: mailboxes,
-      decision,
-      chooseLanguage,
-      splitThreshold: config.topics.splitThreshold,
-      fromCustomer: !isBounce,
-      config,
-      at,
-    });
-    const ticketId = filed.ticket.id;
-    await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'thread', ...describeDecision(decision) }, at);
-    await recordIdentityDecision(trx, entry.id, ticketId, identity, sender.address, at);
-    if (filed.kind === 'duplicate') {
-      await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'tickets', code: 'DUPLICATE_MESSAGE_ID', detail: `same Message-ID as message ${filed.duplicateOf}` }, at);
-    } else {
-      await recordTicketDecisions(trx, entry.id, filed, at);
-      if (isBounce) await recordBounce(trx, entry.id, ticketId, message, at);
-      const ack = await notifyAfterFiling(trx, { config, secret: deps.secret, templates: deps.templates }, { spoolId: entry.id, filed, prepared, verdict, isBounce, spoofed: identity.kind === 'spoofed', flags, at });
-      if (filed.isNewTicket) deps.metrics?.ticketsCreated.inc();
-      if (ack) deps.metrics?.autoReplies.inc({ result: ack });
-    }
-    await markSpoolFiled(trx, entry.id, ticketId, at);
-    return { kind: 'filed', ticketId };
+  if (!(await lockPendingSpool(trx, entry.id))) return { kind: 'taken' };
+  const decision = await matchTicket({ secret: deps.secret, mailboxes, rcptTo, sender: sender.address, message }, threadLookups(trx));
+  // Another gateway may be filing into the same ticket: take turns on its row.
+  if (decision.kind === 'existing') await lockTicket(trx, decision.ticketId);
+  if (identity.kind === 'agent') {
+    const ticket = await lockTicket(trx, identity.ticketId ?? (decision.kind === 'existing' ? decision.ticketId : (readSubjectTag(message.subject) ?? 0)));
+    if (ticket) return fileFromAgent(trx, deps, { prepared, ticket, agent: identity.agent, proof: identity.proof, at });
+  }
+  const hold = await holdReason(trx, config, entry, decision, sender.address, at);
+  if (hold) {
+    await markSpoolHeld(trx, entry.id, 'RATE_LIMIT_NEW_TICKETS', hold, at);
+    await recordDecision(trx, { spoolId: entry.id, ticketId: null, stage: 'policy', code: 'HELD_RATE_LIMIT_NEW_TICKETS', detail: hold }, at);
+    return { kind: 'held', reason: 'RATE_LIMIT_NEW_TICKETS' };
+  }
+  const isBounce = decision.kind === 'existing' && decision.rule === 'bounce';
+  // Only for a ticket being opened: a known customer keeps their language, else detect it.
+  const chooseLanguage = async () => {
+    const known = await findLastTicketOf(trx, sender.address);
+    const language = known?.language ?? detectLanguage(`${normalizeSubject(message.subject)}\n${prepared.newText}`);
+    return { language, locale: deps.templates.resolveLocale(language) };
+  };
+  const filed = await fileMessage(trx, {
+    spoolId: entry.id,
+    message,
+    newText: prepared.newText,
+    sender,
+    flags,
+    auth,
+    mailbox,
+    queue: config.mailboxes.find((candidate) => candidate.address === mailbox)?.queue ?? null,
+    ourAddresses: mailboxes,
+    decision,
+    chooseLanguage,
+    splitThreshold: config.topics.splitThreshold,
+    fromCustomer: !isBounce,
+    config,
+    at,
   });
-  if (outcome.kind === 'taken') return outcome;
-  deps.logger.info({ spoolId: entry.id, ...outcome }, outcome.kind === 'filed' ? 'message filed' : 'message held');
-  deps.metrics?.processing.observe((Date.now() - Date.parse(entry.received_at)) / 1000);
-  return outcome;
+  const ticketId = filed.ticket.id;
+  await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'thread', ...describeDecision(decision) }, at);
+  await recordIdentityDecision(trx, entry.id, ticketId, identity, sender.address, at);
+  if (filed.kind === 'duplicate') {
+    await recordDecision(trx, { spoolId: entry.id, ticketId, stage: 'tickets', code: 'DUPLICATE_MESSAGE_ID', detail: `same Message-ID as message ${filed.duplicateOf}` }, at);
+  } else {
+    await recordTicketDecisions(trx, entry.id, filed, at);
+    if (isBounce) await recordBounce(trx, entry.id, ticketId, message, at);
+    const ack = await notifyAfterFiling(trx, { config, secret: deps.secret, templates: deps.templates }, { spoolId: entry.id, filed, prepared, verdict, isBounce, spoofed: identity.kind === 'spoofed', flags, at });
+    if (filed.isNewTicket) deps.metrics?.ticketsCreated.inc();
+    if (ack) deps.metrics?.autoReplies.inc({ result: ack });
+  }
+  await markSpoolFiled(trx, entry.id, ticketId, at);
+  return { kind: 'filed', ticketId };
 }
 
 /** More than `limits.newTicketsPerSenderPerHour` new tickets from one sender: hold the next ones. */
