@@ -75,9 +75,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     retryBaseMs: config.outbound.retryBaseMs,
     pollMs: options.pollMs,
     gatewayId,
-    isReceiving: () => spool.receiving > 0,
+    isReceiving: () => spool.receiving,
   });
-  const spoolWorker = new SpoolWorker({ db, config, secret, templates, logger, metrics, resolver: options.resolver ?? cachingResolver() }, () => outboxWorker.wake(), options.pollMs, gatewayId, () => spool.receiving > 0);
+  const spoolWorker = new SpoolWorker({ db, config, secret, templates, logger, metrics, resolver: options.resolver ?? cachingResolver() }, () => outboxWorker.wake(), options.pollMs, gatewayId, () => spool.receiving);
   const spool = new SpoolWriter(db, config.dataDir, config.smtp.hostname, () => spoolWorker.wake());
   const senderPolicy = new SenderPolicy(db, watchConfigSection(options.configFile, 'blocklist', config.blocklist, logger), logger);
   await senderPolicy.start();

@@ -39,6 +39,7 @@ export interface Refusal {
 export type HeaderScreen = (headerBlock: string) => Refusal | null;
 
 const MAX_HEADER_CAPTURE = 256 * 1024;
+const RECEIVING_GRACE_MS = 250;
 
 type NewSpoolRow = Insertable<SpoolTable>;
 type SizedStream = Readable & { sizeExceeded?: boolean; byteLength?: number };
@@ -47,6 +48,7 @@ export class SpoolWriter {
   readonly spoolDir: string;
   private readonly rows: GroupCommit<NewSpoolRow>;
   private inProgress = 0;
+  private lastFinishedAt = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -59,9 +61,13 @@ export class SpoolWriter {
     this.rows = new GroupCommit((rows) => this.commitRows(rows));
   }
 
-  /** Messages being received or committed right now: the spool worker gives way to them. */
-  get receiving(): number {
-    return this.inProgress;
+  /**
+   * True while a message is being received or committed, and for a moment after the last one:
+   * senders in a burst come back with their next message within a few round trips, and the
+   * work that gives way to them (filing, sending) should not slip into those gaps.
+   */
+  get receiving(): boolean {
+    return this.inProgress > 0 || Date.now() - this.lastFinishedAt < RECEIVING_GRACE_MS;
   }
 
   async accept(stream: SizedStream, envelope: SmtpEnvelope, screen: HeaderScreen = () => null): Promise<AcceptResult> {
@@ -70,6 +76,7 @@ export class SpoolWriter {
       return await this.receive(stream, envelope, screen);
     } finally {
       this.inProgress -= 1;
+      this.lastFinishedAt = Date.now();
     }
   }
 
