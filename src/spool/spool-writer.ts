@@ -127,7 +127,7 @@ export class SpoolWriter {
    */
   private async receiveBytes(stream: SizedStream, file: string, header: string): Promise<{ size: number; head: string; inline: Buffer | null }> {
     const pending: Buffer[] = [Buffer.from(header)];
-    let buffered = pending[0]!.length;
+    const headerBytes = pending[0]!.length;
     let handle: FileHandle | null = null;
     let failure: unknown = null;
     let size = 0;
@@ -150,8 +150,7 @@ export class SpoolWriter {
           continue;
         }
         pending.push(chunk);
-        buffered += chunk.length;
-        if (buffered <= INLINE_MESSAGE_BYTES) continue;
+        if (headerBytes + size <= INLINE_MESSAGE_BYTES) continue;
         handle = await open(file, 'wx', 0o640);
         await handle.writev(pending.splice(0));
       } catch (error) {
