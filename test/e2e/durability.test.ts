@@ -8,10 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-database.js';
-import { createTestStore, type TestStore } from '../support/test-store.js';
+import { createTestStore, waitUntilDrained, type TestStore } from '../support/test-store.js';
 import { startTestGateway } from '../support/test-gateway.js';
 import { sendByDialog } from '../support/smtp-dialog.js';
-import { waitUntil } from '../support/smtp-sink.js';
 import { startGatewayProcess, writeConfig, type GatewayProcess } from '../support/gateway-process.js';
 
 let dir: string;
@@ -58,15 +57,7 @@ it('keeps every accepted message across kill -9 and files each exactly once', as
   running = await startGatewayProcess(configFile);
   const db = await openData();
   try {
-    await waitUntil(
-      async () => {
-        const open = await db.selectFrom('outbox').select('id').where('state', '=', 'queued').execute();
-        const pending = await db.selectFrom('spool').select('id').where('state', '=', 'pending').execute();
-        return open.length === 0 && pending.length === 0;
-      },
-      15_000,
-      'the restarted gateway to file and send everything',
-    );
+    await waitUntilDrained(db, 15_000, 'the restarted gateway to file and send everything');
     const spool = await db.selectFrom('spool').select(['state']).execute();
     expect(spool.filter((row) => row.state === 'filed')).toHaveLength(total);
     const inbound = await db.selectFrom('messages').select(['message_id']).where('direction', '=', 'in').execute();

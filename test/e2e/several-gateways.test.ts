@@ -13,8 +13,8 @@ import type { Database } from '../../src/store/database-schema.js';
 import { openStore } from '../../src/store/open-database.js';
 import { startGatewayProcess, writeConfig, type GatewayProcess } from '../support/gateway-process.js';
 import { sendByDialog } from '../support/smtp-dialog.js';
-import { startSmtpSink, waitUntil, type SmtpSink } from '../support/smtp-sink.js';
-import { createTestStore, testPostgresUrl, type TestStore } from '../support/test-store.js';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { createTestStore, testPostgresUrl, waitUntilDrained, type TestStore } from '../support/test-store.js';
 
 let dir: string;
 let store: TestStore;
@@ -58,15 +58,7 @@ it.runIf(testPostgresUrl)('files each message once and sends each acknowledgemen
   );
 
   db = await openStore({ dataDir: join(dir, 'shared-data'), store: { poolSize: 2, ...store.config } });
-  await waitUntil(
-    async () => {
-      const pending = await db.selectFrom('spool').select('id').where('state', '=', 'pending').execute();
-      const queued = await db.selectFrom('outbox').select('id').where('state', '=', 'queued').execute();
-      return pending.length === 0 && queued.length === 0;
-    },
-    20_000,
-    'both gateways to file and send everything',
-  );
+  await waitUntilDrained(db, 20_000, 'both gateways to file and send everything');
   const spool = await db.selectFrom('spool').select(['state', 'claimed_by']).execute();
   expect(spool).toHaveLength(total);
   expect(spool.every((row) => row.state === 'filed')).toBe(true);

@@ -5,7 +5,10 @@
  * end-to-end suites run against PostgreSQL.
  */
 import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
+import type { Database } from '../../src/store/database-schema.js';
+import { waitUntil } from './smtp-sink.js';
 
 export interface TestStore {
   /** The `store` config section to give the gateway (and any CLI run against its data). */
@@ -35,4 +38,17 @@ async function adminQuery(statement: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** Waits until no spool entry is pending and no mail is queued: every accepted message filed and answered. */
+export async function waitUntilDrained(db: Kysely<Database>, timeoutMs: number, what: string): Promise<void> {
+  await waitUntil(
+    async () => {
+      const pending = await db.selectFrom('spool').select('id').where('state', '=', 'pending').execute();
+      const queued = await db.selectFrom('outbox').select('id').where('state', '=', 'queued').execute();
+      return pending.length === 0 && queued.length === 0;
+    },
+    timeoutMs,
+    what,
+  );
 }
