@@ -15,6 +15,7 @@ import { GuichetError } from '../guichet-error.js';
 import type { Insertable } from 'kysely';
 import type { Database, SpoolTable } from '../store/database-schema.js';
 import { GroupCommit } from './group-commit.js';
+import { HeaderBlock } from './header-block.js';
 import { newSpoolId } from './new-spool-id.js';
 import { INLINE_MESSAGE_BYTES } from './raw-message.js';
 
@@ -38,7 +39,6 @@ export interface Refusal {
 /** Looks at the message's header block before it is committed; a refusal means no 250. */
 export type HeaderScreen = (headerBlock: string) => Refusal | null;
 
-const MAX_HEADER_CAPTURE = 256 * 1024;
 const RECEIVING_GRACE_MS = 250;
 
 type NewSpoolRow = Insertable<SpoolTable>;
@@ -131,19 +131,13 @@ export class SpoolWriter {
     let handle: FileHandle | null = null;
     let failure: unknown = null;
     let size = 0;
-    let head = '';
-    let headDone = false;
+    const head = new HeaderBlock();
     // A write failure does not leave the loop: the client must get its 451 after DATA, so the
     // stream is drained to its end either way (leaving a for-await early would destroy it).
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (stream.sizeExceeded || failure) continue;
       size += chunk.length;
-      if (!headDone) {
-        head += chunk.toString('latin1');
-        const end = head.search(/\r?\n\r?\n/);
-        if (end !== -1) head = head.slice(0, end);
-        headDone = end !== -1 || head.length >= MAX_HEADER_CAPTURE;
-      }
+      head.add(chunk);
       try {
         if (handle) {
           await handle.write(chunk);
@@ -168,8 +162,7 @@ export class SpoolWriter {
       await rm(file, { force: true }).catch(() => undefined); // it may never have been created
       throw new GuichetError('SPOOL_WRITE_FAILED', `cannot write ${file}: ${String(failure)}`, { cause: failure });
     }
-    // latin1 kept the bytes as they were; headers may be raw UTF-8 (RFC 6532).
-    return { size, head: Buffer.from(head, 'latin1').toString('utf8'), inline: handle ? null : Buffer.concat(pending) };
+    return { size, head: head.value, inline: handle ? null : Buffer.concat(pending) };
   }
 
   private async commitRows(rows: readonly NewSpoolRow[]): Promise<void> {
