@@ -18,7 +18,7 @@
  *                    [--rt-messages 100] [--repeat 3] [--mix off] [--profile DIR]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,6 +27,7 @@ import { openDatabase } from '../src/store/open-database.js';
 import { startGatewayProcess, writeConfig } from '../test/support/gateway-process.js';
 import { SmtpDialog } from '../test/support/smtp-dialog.js';
 import { benchMessage } from './message-mix.js';
+import { procStats } from './proc-stats.js';
 import { requestTrackerInstalled, startRequestTracker } from './request-tracker-target.js';
 
 const { values } = parseArgs({
@@ -45,7 +46,6 @@ const { values } = parseArgs({
 });
 const total = Number(values.messages);
 const mixed = values.mix !== 'off';
-const TICKS = 100; // USER_HZ on Linux
 
 interface Server {
   port: number;
@@ -57,12 +57,6 @@ interface Server {
   stats?: () => { cpuSeconds: number; peakRssMb: number };
 }
 
-function procStats(pid: number): { cpuSeconds: number; peakRssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return { cpuSeconds: (Number(stat[11]) + Number(stat[12])) / TICKS, peakRssMb: Math.round(hwm / 1024) };
-}
 
 async function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {

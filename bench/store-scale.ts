@@ -9,7 +9,7 @@
  *
  *   npm run bench:store -- --sizes 10000,100000,1000000 --messages 1000
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +17,7 @@ import SQLite from 'better-sqlite3';
 import { databasePath, openDatabase } from '../src/store/open-database.js';
 import { startGatewayProcess, writeConfig } from '../test/support/gateway-process.js';
 import { SmtpDialog } from '../test/support/smtp-dialog.js';
+import { procStats } from './proc-stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -68,10 +69,6 @@ function newMessage(index: number, existing: number): { from: string; raw: strin
   return { from, raw: `From: ${from}\r\nTo: support@example.org\r\nSubject: Export des dons ${index}\r\nMessage-ID: <new${index}-${Date.now()}@customer.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBonjour,\r\nl'export comptable des dons du mois est vide depuis hier.\r\nPouvez-vous regarder ?\r\nMerci\r\n` };
 }
 
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 async function measure(size: number) {
   const dir = mkdtempSync(join(tmpdir(), 'guichet-scale-'));
@@ -81,7 +78,7 @@ async function measure(size: number) {
   const seedSeconds = (performance.now() - seedStart) / 1000;
   const gateway = await startGatewayProcess(writeConfig(dir, { dataDir: 'data', smtp: { port: 0, maxClients: 200 }, logLevel: 'warn', secret: 'scale-secret-0123456789', limits: { newTicketsPerSenderPerHour: 1000 } }));
   const db = new SQLite(databasePath(dataDir), { readonly: true });
-  const before = cpuSeconds(gateway.child.pid!);
+  const before = procStats(gateway.child.pid!).cpuSeconds;
   const start = performance.now();
   await Promise.all(
     Array.from({ length: sessions }, async (_, lane) => {
@@ -100,7 +97,7 @@ async function measure(size: number) {
   const filedQuery = db.prepare("select count(*) as n from spool where state = 'filed' and id not like 'seed-%'");
   while ((filedQuery.get() as { n: number }).n < messages) await new Promise((resolve) => setTimeout(resolve, 20));
   const seconds = (performance.now() - start) / 1000;
-  const cpu = cpuSeconds(gateway.child.pid!) - before;
+  const cpu = procStats(gateway.child.pid!).cpuSeconds - before;
   const tickets = (db.prepare('select count(*) as n from tickets').get() as { n: number }).n;
   const replies = (db.prepare("select count(*) as n from messages where direction = 'in' and ticket_id <= ? and (spool_id is null or spool_id not like 'seed-%')").get(size) as { n: number }).n;
   db.close();

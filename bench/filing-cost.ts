@@ -1,0 +1,87 @@
+/**
+ * What filing alone costs: parse, authenticate, thread, store, render and queue the
+ * acknowledgement, then send it (to data/outbox/), with no SMTP session competing for the CPU.
+ * For each kind of message, N messages are spooled first by the real spool writer in this
+ * process; then the compiled `guichet serve` starts on that data directory and files them.
+ * Reported: server CPU ms per filed message (from the "listening" line to spool and outbox
+ * drained) and the filing rate. The gateway starts filing a moment before it reports
+ * listening, which the figure slightly under-counts (a few ms in seconds of work).
+ *
+ *   npm run bench:filing -- --messages 2000 --kinds text,html,mix [--repeat 3] [--profile DIR]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import SQLite from 'better-sqlite3';
+import { SpoolWriter } from '../src/spool/spool-writer.js';
+import { databasePath, openDatabase } from '../src/store/open-database.js';
+import { startGatewayProcess, writeConfig } from '../test/support/gateway-process.js';
+import { benchMessageOfKind, kindInMix, type MessageKind } from './message-mix.js';
+import { procStats } from './proc-stats.js';
+
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '2000' },
+    kinds: { type: 'string', default: 'text,html,mix' },
+    repeat: { type: 'string', default: '1' },
+    /** Writes a V8 CPU profile of each gateway run into this directory. */
+    profile: { type: 'string' },
+  },
+});
+const messages = Number(values.messages);
+type Load = MessageKind | 'mix';
+const loads = values.kinds.split(',') as Load[];
+
+async function spoolMessages(dataDir: string, load: Load): Promise<void> {
+  const db = await openDatabase(dataDir);
+  const writer = new SpoolWriter(db, dataDir, 'bench.test');
+  const envelope = { remoteAddress: '127.0.0.1', helo: 'bench.test', rcptTo: ['support@example.org'] };
+  for (let index = 0; index < messages; index += 1) {
+    const kind = load === 'mix' ? kindInMix(index, true) : load;
+    const result = await writer.accept(Readable.from([Buffer.from(benchMessageOfKind(index, kind))]), { ...envelope, mailFrom: `c${index}@bench.test` });
+    if (result.kind !== 'spooled') throw new Error(`message ${index} not spooled: ${JSON.stringify(result)}`);
+  }
+  await db.destroy();
+}
+
+function drained(dataDir: string): boolean {
+  const db = new SQLite(databasePath(dataDir), { readonly: true });
+  try {
+    const pending = db.prepare(`select (select count(*) from spool where state = 'pending') + (select count(*) from outbox where state = 'queued') as n`).get() as { n: number };
+    return pending.n === 0;
+  } finally {
+    db.close();
+  }
+}
+
+async function measure(load: Load) {
+  const dir = mkdtempSync(join(tmpdir(), 'guichet-filing-'));
+  const dataDir = join(dir, 'data');
+  await spoolMessages(dataDir, load);
+  const config = writeConfig(dir, { dataDir, smtp: { port: 0 }, logLevel: 'warn', secret: 'bench-secret-0123456789' });
+  const gateway = await startGatewayProcess(config, values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [], { built: true });
+  const before = procStats(gateway.child.pid!).cpuSeconds;
+  const start = performance.now();
+  while (!drained(dataDir)) await new Promise((resolve) => setTimeout(resolve, 20));
+  const seconds = (performance.now() - start) / 1000;
+  const after = procStats(gateway.child.pid!);
+  await gateway.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+  return { load, messages, cpuMsPerMessage: Number((((after.cpuSeconds - before) * 1000) / messages).toFixed(2)), filedPerSecond: Math.round(messages / seconds), peakRssMb: after.peakRssMb };
+}
+
+const median = (numbers: number[]) => numbers.sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!;
+const rows = [];
+for (const load of loads) {
+  const runs = [];
+  for (let round = 0; round < Number(values.repeat); round += 1) {
+    const run = await measure(load);
+    console.log(JSON.stringify({ round, ...run }));
+    runs.push(run);
+  }
+  rows.push({ load, messages, cpuMsPerMessage: median(runs.map((run) => run.cpuMsPerMessage)), filedPerSecond: median(runs.map((run) => run.filedPerSecond)), peakRssMb: median(runs.map((run) => run.peakRssMb)) });
+}
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, compiled gateway, medians of ${values.repeat}`);
+console.table(rows);
