@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'guichet.mjs');
 /** The compiled command (dist/, after npm run build), with the Node flags `npm start` gives it. */
 const builtBin = join(import.meta.dirname, '..', '..', 'bin', 'guichet-built.mjs');
-const BUILT_NODE_FLAGS = (process.env.GUICHET_NODE_FLAGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean);
+const BUILT_NODE_FLAGS = (process.env.GUICHET_NODE_FLAGS ?? '--max-semi-space-size=4 --heap-growing-percent=100').split(' ').filter(Boolean);
 
 export interface GatewayProcess {
   child: ChildProcess;
