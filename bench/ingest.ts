@@ -13,12 +13,16 @@
  * whole run for RT), server CPU ms per message and peak RSS of the server (from /proc; summed over
  * RT's process group). With --repeat N every combination runs N times, interleaved, and the
  * table shows medians. A script, not a test: figures depend on the machine.
+ * --client smtp-source takes the load off Node: Postfix's smtp-source sends --message (one kind
+ * of the mix, the same file every time) over C sessions, one connection per message as it does;
+ * no per-message latencies then.
  *
  *   npm run bench -- --messages 2000 --concurrency 1,10,50 --targets guichet,discard,smtp-sink,request-tracker
  *                    [--rt-messages 100] [--repeat 3] [--mix off] [--profile DIR]
+ *                    [--client smtp-source --message text|html|attachment]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -26,7 +30,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/store/open-database.js';
 import { startGatewayProcess, writeConfig } from '../test/support/gateway-process.js';
 import { SmtpDialog } from '../test/support/smtp-dialog.js';
-import { benchMessage } from './message-mix.js';
+import { benchMessage, benchMessageOfKind, type MessageKind } from './message-mix.js';
 import { procStats } from './proc-stats.js';
 import { requestTrackerInstalled, startRequestTracker } from './request-tracker-target.js';
 
@@ -42,10 +46,16 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     /** Run the compiled gateway (dist/) with npm start's Node flags; `npm run bench` builds and sets it. */
     built: { type: 'boolean', default: false },
+    /** node: this process sends, reusing connections; smtp-source: Postfix's load generator. */
+    client: { type: 'string', default: 'node' },
+    message: { type: 'string', default: 'text' },
   },
 });
 const total = Number(values.messages);
 const mixed = values.mix !== 'off';
+const SMTP_SOURCE = '/usr/sbin/smtp-source';
+const bySmtpSource = values.client === 'smtp-source';
+if (bySmtpSource && !existsSync(SMTP_SOURCE)) throw new Error('--client smtp-source needs Postfix (apt-get install postfix)');
 
 interface Server {
   port: number;
@@ -82,7 +92,7 @@ async function startTarget(target: string): Promise<Server> {
   }
   if (target === 'guichet') {
     const dir = mkdtempSync(join(tmpdir(), 'guichet-bench-'));
-    const gateway = await startGatewayProcess(writeConfig(dir, { dataDir: 'data', smtp: { port: 0, maxClients: 500 }, logLevel: 'warn', secret: 'bench-secret-0123456789' }), values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [], { built: values.built });
+    const gateway = await startGatewayProcess(writeConfig(dir, { dataDir: 'data', smtp: { port: 0, maxClients: 500 }, logLevel: 'warn', secret: 'bench-secret-0123456789', ...(bySmtpSource ? { limits: { newTicketsPerSenderPerHour: 1_000_000 } } : {}) }), values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [], { built: values.built });
     return {
       port: gateway.port,
       pid: gateway.child.pid!,
@@ -112,6 +122,20 @@ async function startTarget(target: string): Promise<Server> {
   const child = spawn('/usr/sbin/smtp-sink', ['-c', '-u', 'nobody', `127.0.0.1:${port}`, '1000'], { stdio: 'ignore' });
   await new Promise((resolve) => setTimeout(resolve, 500));
   return { port, pid: child.pid!, stop: async () => void child.kill('SIGTERM') };
+}
+
+/** Postfix's smtp-source sends `messages` copies of one message file over `sessions` sessions. */
+async function runSmtpSource(port: number, sessions: number, messages: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'guichet-source-'));
+  const file = join(dir, 'message.eml');
+  // smtp-source ends every line with CRLF itself.
+  writeFileSync(file, benchMessageOfKind(1, values.message as MessageKind).replace(/\r\n/g, '\n'));
+  const child = spawn(SMTP_SOURCE, ['-s', String(sessions), '-m', String(messages), '-F', file, '-f', 'c1@bench.test', '-t', 'support@example.org', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  rmSync(dir, { recursive: true, force: true });
+  if (code !== 0) throw new Error(`smtp-source exited with ${code}: ${stderr}`);
 }
 
 async function runLane(server: Server, indexes: number[], latencies: number[]): Promise<void> {
@@ -155,8 +179,12 @@ async function benchOnce(target: string, concurrency: number): Promise<Result> {
   const before = stats();
   const latencies: number[] = [];
   const start = performance.now();
-  const lanes = Array.from({ length: concurrency }, (_, lane) => Array.from({ length: messages }, (_, index) => index).filter((index) => index % concurrency === lane));
-  await Promise.all(lanes.map((indexes) => runLane(server, indexes, latencies)));
+  if (bySmtpSource && !server.deliver) {
+    await runSmtpSource(server.port, concurrency, messages);
+  } else {
+    const lanes = Array.from({ length: concurrency }, (_, lane) => Array.from({ length: messages }, (_, index) => index).filter((index) => index % concurrency === lane));
+    await Promise.all(lanes.map((indexes) => runLane(server, indexes, latencies)));
+  }
   const acceptedMs = performance.now() - start;
   const filed = server.waitFiled ? await server.waitFiled() : null;
   const filedMs = performance.now() - start;
@@ -192,7 +220,7 @@ function median(runs: Result[]): Result {
   };
 }
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, mix ${mixed ? 'on' : 'off'}, repeat ${values.repeat}, guichet ${values.built ? 'compiled' : 'from TypeScript sources'}`);
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${bySmtpSource ? `client smtp-source, message ${values.message}` : `mix ${mixed ? 'on' : 'off'}`}, repeat ${values.repeat}, guichet ${values.built ? 'compiled' : 'from TypeScript sources'}`);
 const targets = values.targets.split(',').filter((target) => {
   if (target === 'smtp-sink' && !existsSync('/usr/sbin/smtp-sink')) console.log('smtp-sink: not installed (apt-get install postfix), skipped');
   else if (target === 'request-tracker' && !requestTrackerInstalled()) console.log('request-tracker: not set up (sudo bench/setup-request-tracker.sh), skipped');
