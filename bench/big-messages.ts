@@ -5,20 +5,21 @@
  *
  *   npm run bench:big -- [--count 10] [--megabytes 25]   (builds, then runs the compiled gateway as npm start does)
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/store/open-database.js';
 import { startGatewayProcess, writeConfig } from '../test/support/gateway-process.js';
 import { SmtpDialog } from '../test/support/smtp-dialog.js';
+import { procStats } from './proc-stats.js';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '10' }, megabytes: { type: 'string', default: '25' }, built: { type: 'boolean', default: false } } });
 const count = Number(values.count);
 const bytes = Number(values.megabytes) * 1024 * 1024;
 const dir = mkdtempSync(join(tmpdir(), 'guichet-big-'));
 const gateway = await startGatewayProcess(writeConfig(dir, { dataDir: 'data', smtp: { port: 0, maxMessageBytes: 64 * 1024 * 1024 }, logLevel: 'warn', secret: 'big-secret-0123456789abc' }), [], { built: values.built });
-const rss = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${gateway.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const rss = () => procStats(gateway.child.pid!).peakRssMb;
 const idle = rss();
 const line = Buffer.alloc(57, 65).toString('base64'); // 76 characters
 const chunk = `${line}\r\n`.repeat(Math.ceil(((bytes / 57) * 57) / 57 / 100));
@@ -52,6 +53,6 @@ for (;;) {
 }
 const filed = await db.selectFrom('spool').select('state').execute();
 await db.destroy();
-console.log(JSON.stringify({ gateway: values.built ? 'compiled (dist/)' : 'TypeScript sources (tsx)', messages: count, megabytesEach: Number(values.megabytes), replies: codes, filed: filed.filter((row) => row.state === 'filed').length, seconds: Math.round((performance.now() - started) / 1000), idleRssMb: Math.round(idle), peakRssWhileReceivingMb: Math.round(afterReceiving), peakRssMb: Math.round(rss()) }));
+console.log(JSON.stringify({ gateway: values.built ? 'compiled (dist/)' : 'TypeScript sources (tsx)', messages: count, megabytesEach: Number(values.megabytes), replies: codes, filed: filed.filter((row) => row.state === 'filed').length, seconds: Math.round((performance.now() - started) / 1000), idleRssMb: idle, peakRssWhileReceivingMb: afterReceiving, peakRssMb: rss() }));
 await gateway.kill('SIGTERM');
 rmSync(dir, { recursive: true, force: true });

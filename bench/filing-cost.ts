@@ -14,12 +14,12 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import SQLite from 'better-sqlite3';
 import { SpoolWriter } from '../src/spool/spool-writer.js';
-import { databasePath, openDatabase } from '../src/store/open-database.js';
+import { openDatabase } from '../src/store/open-database.js';
 import { startGatewayProcess, writeConfig } from '../test/support/gateway-process.js';
+import { waitUntilDrained } from '../test/support/test-store.js';
 import { benchMessageOfKind, kindInMix, type MessageKind } from './message-mix.js';
-import { procStats } from './proc-stats.js';
+import { median, procStats } from './proc-stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -46,16 +46,6 @@ async function spoolMessages(dataDir: string, load: Load): Promise<void> {
   await db.destroy();
 }
 
-function drained(dataDir: string): boolean {
-  const db = new SQLite(databasePath(dataDir), { readonly: true });
-  try {
-    const pending = db.prepare(`select (select count(*) from spool where state = 'pending') + (select count(*) from outbox where state = 'queued') as n`).get() as { n: number };
-    return pending.n === 0;
-  } finally {
-    db.close();
-  }
-}
-
 async function measure(load: Load) {
   const dir = mkdtempSync(join(tmpdir(), 'guichet-filing-'));
   const dataDir = join(dir, 'data');
@@ -64,7 +54,9 @@ async function measure(load: Load) {
   const gateway = await startGatewayProcess(config, values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [], { built: true });
   const before = procStats(gateway.child.pid!).cpuSeconds;
   const start = performance.now();
-  while (!drained(dataDir)) await new Promise((resolve) => setTimeout(resolve, 20));
+  const db = await openDatabase(dataDir);
+  await waitUntilDrained(db, 600_000, 'spool and outbox drained');
+  await db.destroy();
   const seconds = (performance.now() - start) / 1000;
   const after = procStats(gateway.child.pid!);
   await gateway.kill('SIGTERM');
@@ -72,7 +64,6 @@ async function measure(load: Load) {
   return { load, messages, cpuMsPerMessage: Number((((after.cpuSeconds - before) * 1000) / messages).toFixed(2)), filedPerSecond: Math.round(messages / seconds), peakRssMb: after.peakRssMb };
 }
 
-const median = (numbers: number[]) => numbers.sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!;
 const rows = [];
 for (const load of loads) {
   const runs = [];

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { openStore } from '../src/store/open-database.js';
 import { startGatewayProcess, writeConfig, type GatewayProcess } from '../test/support/gateway-process.js';
 import { SmtpDialog } from '../test/support/smtp-dialog.js';
-import { createTestStore } from '../test/support/test-store.js';
+import { createTestStore, waitUntilDrained } from '../test/support/test-store.js';
 
 const { values } = parseArgs({
   options: {
@@ -87,12 +87,7 @@ while (restarting) await new Promise((resolve) => setTimeout(resolve, 50));
 await gateway.kill('SIGKILL');
 gateway = await startGatewayProcess(configFile);
 const db = await openStore({ dataDir: join(dir, 'data'), store: { poolSize: 2, ...store.config } });
-for (;;) {
-  const pending = await db.selectFrom('spool').select('id').where('state', '=', 'pending').execute();
-  const queued = await db.selectFrom('outbox').select('id').where('state', '=', 'queued').execute();
-  if (pending.length === 0 && queued.length === 0) break;
-  await new Promise((resolve) => setTimeout(resolve, 200));
-}
+await waitUntilDrained(db, Number(values['max-seconds']) * 1000, 'every accepted message filed and acknowledged');
 const inbound = await db.selectFrom('messages').select('message_id').where('direction', '=', 'in').execute();
 const ids = inbound.map((row) => Number(/<k(\d+)@/.exec(row.message_id ?? '')?.[1]));
 const outbox = await db.selectFrom('outbox').select(['ticket_id']).execute();
