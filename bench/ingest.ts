@@ -31,7 +31,7 @@ import { openDatabase } from '../src/store/open-database.js';
 import { startGatewayProcess, writeConfig } from '../test/support/gateway-process.js';
 import { SmtpDialog } from '../test/support/smtp-dialog.js';
 import { benchMessage, benchMessageOfKind, type MessageKind } from './message-mix.js';
-import { procStats } from './proc-stats.js';
+import { median, procStats } from './proc-stats.js';
 import { requestTrackerInstalled, startRequestTracker } from './request-tracker-target.js';
 
 const { values } = parseArgs({
@@ -206,17 +206,16 @@ async function benchOnce(target: string, concurrency: number): Promise<Result> {
 }
 
 /** Field by field median of repeated runs of one target and concurrency. */
-function median(runs: Result[]): Result {
-  const mid = <T,>(values: T[]) => values.sort((a, b) => Number(a) - Number(b))[Math.floor((values.length - 1) / 2)]!;
+function medianOf(runs: Result[]): Result {
   const first = runs[0]!;
   return {
     ...first,
-    acceptedPerSecond: mid(runs.map((run) => run.acceptedPerSecond)),
-    filedPerSecond: first.filedPerSecond === null ? null : mid(runs.map((run) => run.filedPerSecond ?? 0)),
-    p50Ms: mid(runs.map((run) => run.p50Ms)),
-    p99Ms: mid(runs.map((run) => run.p99Ms)),
-    serverCpuMsPerMessage: mid(runs.map((run) => run.serverCpuMsPerMessage)),
-    serverPeakRssMb: mid(runs.map((run) => run.serverPeakRssMb)),
+    acceptedPerSecond: median(runs.map((run) => run.acceptedPerSecond)),
+    filedPerSecond: first.filedPerSecond === null ? null : median(runs.map((run) => run.filedPerSecond ?? 0)),
+    p50Ms: median(runs.map((run) => run.p50Ms)),
+    p99Ms: median(runs.map((run) => run.p99Ms)),
+    serverCpuMsPerMessage: median(runs.map((run) => run.serverCpuMsPerMessage)),
+    serverPeakRssMb: median(runs.map((run) => run.serverPeakRssMb)),
   };
 }
 
@@ -238,7 +237,7 @@ for (let round = 0; round < Number(values.repeat); round += 1) {
     }
   }
 }
-const results = [...runs.values()].map(median);
+const results = [...runs.values()].map(medianOf);
 console.table(results);
 for (const concurrency of concurrencies) {
   const row = (target: string) => results.find((result) => result.target === target && result.sessions === concurrency);
