@@ -3,7 +3,8 @@
  * PostgreSQL (several gateways sharing one database). SQLite runs in WAL mode with
  * synchronous=FULL: a committed transaction is on disk, which is what lets the spool answer 250
  * only after its row commits; PostgreSQL gives the same with its default synchronous_commit=on.
- * busy_timeout covers a CLI process writing while the server runs. Migrations are the same
+ * A CLI process writing while the server runs is waited for off the event loop
+ * (busy-waiting-dialect.ts), for up to 5 s. Migrations are the same
  * for both; on PostgreSQL the migrator takes an advisory lock, so gateways may start together.
  * Failure: GuichetError STORE_FAILED naming the file or server and the migration that failed.
  */
@@ -11,10 +12,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type SqliteDatabase, type Migration, type MigrationProvider } from 'kysely';
 import { GuichetError } from '../guichet-error.js';
 import type { StoreConfig } from '../config/config-schema.js';
 import type { Database } from './database-schema.js';
+import { BusyWaitingSqliteDialect, type BusyWait } from './busy-waiting-dialect.js';
 import * as initial from './migrations/001-initial.js';
 import * as senderPolicy from './migrations/002-sender-policy.js';
 import * as topicsAndLanguage from './migrations/003-topics-and-language.js';
@@ -32,6 +34,10 @@ const migrations: Record<string, Migration> = {
   '006-work-claims': claims,
   '007-inline-raw': inlineRaw,
 };
+
+const SQLITE_BUSY_TIMEOUT_MS = 10;
+/** How long a statement waits for another process's write lock before the caller sees SQLITE_BUSY. */
+const BUSY_WAIT: BusyWait = { deadlineMs: 5000, firstPauseMs: 5, maxPauseMs: 100 };
 
 const staticProvider: MigrationProvider = { getMigrations: async () => migrations };
 
@@ -77,7 +83,8 @@ export async function openDatabase(dataDir: string): Promise<Kysely<Database>> {
     sqlite = new SQLite(file);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
-    sqlite.pragma('busy_timeout = 5000');
+    // SQLite's own busy handler blocks the event loop while it waits: keep its share short.
+    sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     sqlite.pragma('foreign_keys = ON');
     // The default 2 MB page cache holds the hot index pages of a small store only; past about a
     // hundred thousand tickets, threading and limit look-ups went back to the file (bench:store).
@@ -85,7 +92,7 @@ export async function openDatabase(dataDir: string): Promise<Kysely<Database>> {
   } catch (cause) {
     throw new GuichetError('STORE_FAILED', `cannot open database ${file}: ${(cause as Error).message}`, { cause });
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new BusyWaitingSqliteDialect({ database: withStatementCache(sqlite) }, BUSY_WAIT) });
   await migrateToLatest(db);
   return db;
 }

@@ -1,7 +1,8 @@
 /**
  * Storage faults at the SMTP edge: when the spool cannot be written the client gets 451 (try
  * again later), never 250, and the next message after the fault is accepted; when another
- * process holds the database busy, the commit waits for it (busy_timeout) instead of failing.
+ * process holds the database busy, the commit waits for it instead of failing, and other SMTP
+ * sessions are served in the meantime.
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { databasePath } from '../../src/store/open-database.js';
 import { listSpool } from '../../src/store/spool-repo.js';
-import { sendByDialog } from '../support/smtp-dialog.js';
+import { sendByDialog, SmtpDialog } from '../support/smtp-dialog.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
 let harness: TestGateway;
@@ -54,6 +55,14 @@ describe('storage faults', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(answered).toBe(false); // no 250 while the row cannot be committed
+    // The wait does not stop the gateway: another client is greeted and answered meanwhile.
+    const started = Date.now();
+    const { dialog, greeting } = await SmtpDialog.open(harness.port);
+    const ehlo = await dialog.command('EHLO other.client');
+    dialog.close();
+    expect([greeting.code, ehlo.code]).toEqual([220, 250]);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(answered).toBe(false);
     holder.stdin!.write('release\n');
     const replies = await sending;
     expect(replies.data?.code).toBe(250);
