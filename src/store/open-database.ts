@@ -1,10 +1,11 @@
 /**
  * Opens the store and brings its schema up to date, on SQLite (one gateway, the default) or
- * PostgreSQL (several gateways sharing one database). SQLite runs in WAL mode with
- * synchronous=FULL: a committed transaction is on disk, which is what lets the spool answer 250
- * only after its row commits; PostgreSQL gives the same with its default synchronous_commit=on.
- * A CLI process writing while the server runs is waited for off the event loop
- * (busy-waiting-dialect.ts), for up to 5 s. Migrations are the same
+ * PostgreSQL (several gateways sharing one database). On SQLite (WAL mode) a commit is reported
+ * done only once it is on disk, which is what lets the spool answer 250 only after its row
+ * commits; the fsync runs in the thread pool rather than on the event loop (wal-sync.ts), and a
+ * CLI process writing while the server runs is waited for on timers, for up to 5 s
+ * (non-blocking-sqlite-dialect.ts). PostgreSQL gives the same durability with its default
+ * synchronous_commit=on. Migrations are the same
  * for both; on PostgreSQL the migrator takes an advisory lock, so gateways may start together.
  * Failure: GuichetError STORE_FAILED naming the file or server and the migration that failed.
  */
@@ -16,7 +17,8 @@ import { Kysely, Migrator, PostgresDialect, type SqliteDatabase, type Migration,
 import { GuichetError } from '../guichet-error.js';
 import type { StoreConfig } from '../config/config-schema.js';
 import type { Database } from './database-schema.js';
-import { BusyWaitingSqliteDialect, type BusyWait } from './busy-waiting-dialect.js';
+import { NonBlockingSqliteDialect, type BusyWait } from './non-blocking-sqlite-dialect.js';
+import { WalSync } from './wal-sync.js';
 import * as initial from './migrations/001-initial.js';
 import * as senderPolicy from './migrations/002-sender-policy.js';
 import * as topicsAndLanguage from './migrations/003-topics-and-language.js';
@@ -82,7 +84,9 @@ export async function openDatabase(dataDir: string): Promise<Kysely<Database>> {
   try {
     sqlite = new SQLite(file);
     sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = FULL');
+    // NORMAL: COMMIT does not fsync; WalSync does, off the event loop, before the commit's
+    // promise settles (the guarantee of FULL).
+    sqlite.pragma('synchronous = NORMAL');
     // SQLite's own busy handler blocks the event loop while it waits: keep its share short.
     sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     sqlite.pragma('foreign_keys = ON');
@@ -92,7 +96,7 @@ export async function openDatabase(dataDir: string): Promise<Kysely<Database>> {
   } catch (cause) {
     throw new GuichetError('STORE_FAILED', `cannot open database ${file}: ${(cause as Error).message}`, { cause });
   }
-  const db = new Kysely<Database>({ dialect: new BusyWaitingSqliteDialect({ database: withStatementCache(sqlite) }, BUSY_WAIT) });
+  const db = new Kysely<Database>({ dialect: new NonBlockingSqliteDialect({ database: withStatementCache(sqlite) }, BUSY_WAIT, new WalSync(file, () => sqlite.inTransaction)) });
   await migrateToLatest(db);
   return db;
 }

@@ -1,15 +1,18 @@
 /**
- * kysely's SQLite dialect, with waits for a database locked by another process taken off the
- * event loop. better-sqlite3 is synchronous: with SQLite's own busy handler doing the waiting,
- * a CLI command holding the write lock froze the whole gateway (every SMTP session, every
- * timer) for as long as it held it. Here SQLite waits only briefly itself (`busy_timeout`, set
- * by the caller), and a statement that still finds the database busy is retried after a timer,
- * up to a deadline; past it the SQLITE_BUSY error goes to the caller (the spool answers 451).
+ * kysely's SQLite dialect, with SQLite's two waits taken off the event loop. better-sqlite3 is
+ * synchronous, so whatever SQLite waits for, the whole gateway waits for: every SMTP session,
+ * every timer.
  *
- * Retrying one statement is what SQLite allows: a statement that fails with SQLITE_BUSY is
- * undone alone and its transaction stays open, and a COMMIT that fails so may be repeated.
- * SQLITE_BUSY_SNAPSHOT (a transaction's snapshot went stale) is not retried: only its whole
- * transaction could be, so it fails as before.
+ * - A database locked by another process (a CLI command): SQLite waits only briefly itself
+ *   (`busy_timeout`, set by the caller), and a statement that still finds the database busy is
+ *   retried after a timer, up to a deadline; past it SQLITE_BUSY goes to the caller (the spool
+ *   answers 451). A statement that fails with SQLITE_BUSY is undone alone and its transaction
+ *   stays open, and a COMMIT that fails so may be repeated. SQLITE_BUSY_SNAPSHOT (the
+ *   transaction's snapshot went stale) is not retried: only the whole transaction could be.
+ * - The fsync that makes a commit durable (optional, `commitSync`): the connection runs with
+ *   synchronous=NORMAL, so COMMIT only writes the WAL, and the statement's promise settles once
+ *   the WAL has been fdatasync'd in the thread pool. Callers see what synchronous=FULL gives
+ *   (a commit reported done is on disk), without the event loop stopping for the disk.
  */
 import { SqliteDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type SqliteDialectConfig, type TransactionSettings } from 'kysely';
 
@@ -21,16 +24,26 @@ export interface BusyWait {
   maxPauseMs: number;
 }
 
-export class BusyWaitingSqliteDialect extends SqliteDialect {
+/** How a commit is made durable off the event loop (see WalSync). */
+export interface CommitSync {
+  /** True while the connection is inside BEGIN … COMMIT (nothing is committed yet). */
+  inTransaction(): boolean;
+  /** Resolves once everything committed so far is on disk. */
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class NonBlockingSqliteDialect extends SqliteDialect {
   constructor(
     config: SqliteDialectConfig,
     private readonly wait: BusyWait,
+    private readonly commitSync: CommitSync | null = null,
   ) {
     super(config);
   }
 
   override createDriver(): Driver {
-    return new BusyWaitingDriver(super.createDriver(), this.wait);
+    return new NonBlockingDriver(super.createDriver(), this.wait, this.commitSync);
   }
 }
 
@@ -39,12 +52,13 @@ export function isSqliteBusy(error: unknown): boolean {
   return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_RECOVERY' || code === 'SQLITE_BUSY_TIMEOUT';
 }
 
-class BusyWaitingDriver implements Driver {
-  private readonly wrapped = new WeakMap<DatabaseConnection, BusyWaitingConnection>();
+class NonBlockingDriver implements Driver {
+  private readonly wrapped = new WeakMap<DatabaseConnection, NonBlockingConnection>();
 
   constructor(
     private readonly inner: Driver,
     private readonly wait: BusyWait,
+    private readonly commitSync: CommitSync | null,
   ) {}
 
   init(): Promise<void> {
@@ -55,14 +69,14 @@ class BusyWaitingDriver implements Driver {
     const connection = await this.inner.acquireConnection();
     let wrapper = this.wrapped.get(connection);
     if (!wrapper) {
-      wrapper = new BusyWaitingConnection(connection, this.wait);
+      wrapper = new NonBlockingConnection(connection, this.wait, this.commitSync);
       this.wrapped.set(connection, wrapper);
     }
     return wrapper;
   }
 
   // The inner driver runs BEGIN, COMMIT and savepoints through the connection it is given,
-  // which is the waiting wrapper: they are retried like any statement.
+  // which is the wrapper: they wait and sync like any statement.
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     return this.inner.beginTransaction(connection, settings);
   }
@@ -88,21 +102,37 @@ class BusyWaitingDriver implements Driver {
   }
 
   releaseConnection(connection: DatabaseConnection): Promise<void> {
-    return this.inner.releaseConnection((connection as BusyWaitingConnection).inner);
+    return this.inner.releaseConnection((connection as NonBlockingConnection).inner);
   }
 
-  destroy(): Promise<void> {
-    return this.inner.destroy();
+  async destroy(): Promise<void> {
+    await this.commitSync?.close();
+    await this.inner.destroy();
   }
 }
 
-class BusyWaitingConnection implements DatabaseConnection {
+/** Statements that can neither change the database nor end a transaction. */
+const READ_ONLY = /^\s*(select|rollback)\b/i;
+
+class NonBlockingConnection implements DatabaseConnection {
   constructor(
     readonly inner: DatabaseConnection,
     private readonly wait: BusyWait,
+    private readonly commitSync: CommitSync | null,
   ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const result = await this.executeWaitingForLock<R>(query);
+    // A write outside BEGIN … COMMIT, or the COMMIT itself, has just committed.
+    if (this.commitSync && !READ_ONLY.test(query.sql) && !this.commitSync.inTransaction()) await this.commitSync.sync();
+    return result;
+  }
+
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(query, chunkSize);
+  }
+
+  private async executeWaitingForLock<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const deadline = Date.now() + this.wait.deadlineMs;
     let pause = this.wait.firstPauseMs;
     for (;;) {
@@ -114,9 +144,5 @@ class BusyWaitingConnection implements DatabaseConnection {
       await new Promise((resolve) => setTimeout(resolve, pause));
       pause = Math.min(pause * 2, this.wait.maxPauseMs);
     }
-  }
-
-  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-    return this.inner.streamQuery<R>(query, chunkSize);
   }
 }

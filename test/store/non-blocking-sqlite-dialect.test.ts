@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BusyWaitingSqliteDialect, isSqliteBusy } from '../../src/store/busy-waiting-dialect.js';
+import { NonBlockingSqliteDialect, isSqliteBusy } from '../../src/store/non-blocking-sqlite-dialect.js';
 
 interface Schema {
   item: { id: number };
@@ -30,7 +30,7 @@ function openPair(deadlineMs: number) {
   ours.exec('create table item (id integer primary key)');
   const other = new SQLite(file, { timeout: 0 });
   opened.push(other);
-  const db = new Kysely<Schema>({ dialect: new BusyWaitingSqliteDialect({ database: ours }, { deadlineMs, firstPauseMs: 5, maxPauseMs: 50 }) });
+  const db = new Kysely<Schema>({ dialect: new NonBlockingSqliteDialect({ database: ours }, { deadlineMs, firstPauseMs: 5, maxPauseMs: 50 }) });
   kyselys.push(db);
   return { db, other };
 }
@@ -74,5 +74,53 @@ describe('busy-waiting SQLite dialect', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(100);
     expect(Date.now() - started).toBeLessThan(1000);
     await sql`select 1`.execute(db); // the connection is still usable
+  });
+});
+
+describe('commits made durable off the event loop', () => {
+  function openRecording() {
+    const file = join(mkdtempSync(join(tmpdir(), 'guichet-sync-')), 'db.sqlite');
+    const sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.exec('create table item (id integer primary key)');
+    const events: string[] = [];
+    let release: (() => void) | null = null;
+    const commitSync = {
+      inTransaction: () => sqlite.inTransaction,
+      sync: () => {
+        events.push('sync');
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+      close: async () => undefined,
+    };
+    const db = new Kysely<Schema>({ dialect: new NonBlockingSqliteDialect({ database: sqlite }, { deadlineMs: 1000, firstPauseMs: 5, maxPauseMs: 50 }, commitSync) });
+    kyselys.push(db);
+    return { db, events, releaseSync: () => release?.() };
+  }
+
+  it('settles a write only after its commit has been synced, and does not sync reads', async () => {
+    const { db, events, releaseSync } = openRecording();
+    let done = false;
+    const writing = db.insertInto('item').values({ id: 1 }).execute().then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(events).toEqual(['sync']);
+    expect(done).toBe(false);
+    releaseSync();
+    await writing;
+    await db.selectFrom('item').selectAll().execute();
+    expect(events).toEqual(['sync']);
+  });
+
+  it('syncs a transaction once, at its COMMIT', async () => {
+    const { db, events, releaseSync } = openRecording();
+    const writing = db.transaction().execute(async (trx) => {
+      await trx.insertInto('item').values({ id: 1 }).execute();
+      await trx.insertInto('item').values({ id: 2 }).execute();
+      expect(events).toEqual([]);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(events).toEqual(['sync']);
+    releaseSync();
+    await writing;
   });
 });
