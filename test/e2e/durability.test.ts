@@ -3,7 +3,7 @@
  * messages (most not yet filed), restarted, and every message ends up as exactly one ticket
  * message with exactly one acknowledgement queued and written.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -80,7 +80,7 @@ it('keeps a small message in its spool row and a large one in a spool file, and 
   const harness = await startTestGateway();
   try {
     const small = `From: small@example.net\r\nSubject: Small\r\nMessage-ID: <small@example.net>\r\n\r\nShort question.\r\n`;
-    const large = `From: large@example.net\r\nSubject: Large\r\nMessage-ID: <large@example.net>\r\n\r\n${'Line of a long log pasted into the message.\r\n'.repeat(8000)}`;
+    const large = `From: large@example.net\r\nSubject: Large\r\nMessage-ID: <large@example.net>\r\n\r\n${'Line of a long log pasted into the message.\r\n'.repeat(14_000)}`;
     for (const [sender, body] of [['small@example.net', small], ['large@example.net', large]] as const) {
       expect((await sendByDialog(harness.port, sender, ['support@example.org'], body)).data?.code).toBe(250);
     }
@@ -91,6 +91,9 @@ it('keeps a small message in its spool row and a large one in a spool file, and 
     expect(inRow.raw?.toString('latin1')).toMatch(/^Received: .*\r\n[\s\S]*Short question\.\r\n$/);
     expect(readdirSync(join(harness.dataDir, 'spool'))).toEqual([`${inFile.id}.eml`]);
     expect(inFile).toMatchObject({ state: 'filed', raw: null, raw_path: `spool/${inFile.id}.eml` });
+    // Written in several batches: byte for byte what was sent, behind the trace header.
+    const onDisk = readFileSync(join(harness.dataDir, inFile.raw_path)).toString('latin1');
+    expect(onDisk.replace(/^Received: [^\r]*\r\n\t[^\r]*\r\n/, '')).toBe(large);
     const texts = await harness.gateway.db.selectFrom('messages').select(['from_address', 'text']).where('direction', '=', 'in').execute();
     expect(texts.find((row) => row.from_address === 'small@example.net')?.text.trim()).toBe('Short question.');
     expect(texts.find((row) => row.from_address === 'large@example.net')?.text.length).toBeGreaterThan(300_000);
