@@ -35,7 +35,9 @@ it('keeps every accepted message across kill -9 and files each exactly once', as
   await Promise.all(
     [0, 1, 2, 3].map(async (lane) => {
       for (let index = lane; index < total; index += 4) {
-        const body = `From: customer${index}@example.net\r\nSubject: Question ${index}\r\nMessage-ID: <q${index}@example.net>\r\n\r\nBody ${index}\r\n`;
+        // Every eighth message is past the in-row size, so it goes to a spool file of its own.
+        const text = index % 8 === 0 ? 'A pasted log line.\r\n'.repeat(16_000) : `Body ${index}\r\n`;
+        const body = `From: customer${index}@example.net\r\nSubject: Question ${index}\r\nMessage-ID: <q${index}@example.net>\r\n\r\n${text}`;
         const replies = await sendByDialog(running!.port, `customer${index}@example.net`, ['support@example.org'], body);
         if (replies.data?.code === 250) accepted.push(`q${index}`);
       }
@@ -51,8 +53,9 @@ it('keeps every accepted message across kill -9 and files each exactly once', as
   expect(rows).toHaveLength(total);
   for (const row of rows) {
     if (row.raw) expect(row.raw.toString('latin1')).toContain(`Subject: Question`);
-    else expect(readdirSync(join(dir, 'data', 'spool'))).toContain(`${row.id}.eml`);
+    else expect(readFileSync(join(dir, 'data', row.raw_path)).toString('latin1').match(/A pasted log line\.\r\n/g)).toHaveLength(16_000);
   }
+  expect(rows.filter((row) => !row.raw)).toHaveLength(total / 8);
 
   running = await startGatewayProcess(configFile);
   const db = await openData();
