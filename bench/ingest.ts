@@ -67,7 +67,6 @@ interface Server {
   stats?: () => { cpuSeconds: number; peakRssMb: number };
 }
 
-
 async function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${pattern} from the server`)), 20_000);

@@ -69,7 +69,6 @@ function newMessage(index: number, existing: number): { from: string; raw: strin
   return { from, raw: `From: ${from}\r\nTo: support@example.org\r\nSubject: Export des dons ${index}\r\nMessage-ID: <new${index}-${Date.now()}@customer.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBonjour,\r\nl'export comptable des dons du mois est vide depuis hier.\r\nPouvez-vous regarder ?\r\nMerci\r\n` };
 }
 
-
 async function measure(size: number) {
   const dir = mkdtempSync(join(tmpdir(), 'guichet-scale-'));
   const dataDir = join(dir, 'data');

@@ -135,10 +135,11 @@ export class SpoolWriter {
     let handle: FileHandle | null = null;
     let failure: unknown = null;
     let size = 0;
+    /** Bytes in `pending` not yet written to the file (the trace header aside). */
+    let pendingBytes = 0;
     const head = new HeaderBlock();
     // A write failure does not leave the loop: the client must get its 451 after DATA, so the
     // stream is drained to its end either way (leaving a for-await early would destroy it).
-    let pendingBytes = 0;
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (stream.sizeExceeded || failure) continue;
       size += chunk.length;
