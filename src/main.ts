@@ -61,7 +61,9 @@ export interface GatewayOptions {
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'guichet' } });
   const secret = loadSecret(config);
-  const db = await openStore(config);
+  const db = await openStore(config, {
+    backgroundCheckpoints: { onError: (message) => logger.warn({ error: message }, 'background WAL checkpoint failed; commits will checkpoint the WAL themselves') },
+  });
   // Names this gateway's claims on spool and outbox rows when gateways share a PostgreSQL database.
   const gatewayId = config.store.gatewayName ?? `${hostname()}:${config.smtp.port === 0 ? `pid${process.pid}` : config.smtp.port}`;
   const templates = new TemplateStore(options.templatesDir ?? config.templatesDir ?? defaultTemplatesDir, config.locale);

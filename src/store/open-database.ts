@@ -4,7 +4,8 @@
  * done only once it is on disk, which is what lets the spool answer 250 only after its row
  * commits; the fsync runs in the thread pool rather than on the event loop (wal-sync.ts), and a
  * CLI process writing while the server runs is waited for on timers, for up to 5 s
- * (non-blocking-sqlite-dialect.ts). PostgreSQL gives the same durability with its default
+ * (non-blocking-sqlite-dialect.ts); the server's WAL checkpoints run in a worker thread
+ * (wal-checkpointer.ts). PostgreSQL gives the same durability with its default
  * synchronous_commit=on. Migrations are the same
  * for both; on PostgreSQL the migrator takes an advisory lock, so gateways may start together.
  * Failure: GuichetError STORE_FAILED naming the file or server and the migration that failed.
@@ -19,6 +20,7 @@ import type { StoreConfig } from '../config/config-schema.js';
 import type { Database } from './database-schema.js';
 import { NonBlockingSqliteDialect, type BusyWait } from './non-blocking-sqlite-dialect.js';
 import { WalSync } from './wal-sync.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import * as initial from './migrations/001-initial.js';
 import * as senderPolicy from './migrations/002-sender-policy.js';
 import * as topicsAndLanguage from './migrations/003-topics-and-language.js';
@@ -47,10 +49,21 @@ export function databasePath(dataDir: string): string {
   return join(dataDir, 'guichet.sqlite');
 }
 
+export interface SqliteOptions {
+  /**
+   * Run WAL checkpoints in a worker thread (wal-checkpointer.ts) rather than inside the commits
+   * of the event loop: for the long-running server. A short CLI command does without the thread.
+   */
+  backgroundCheckpoints?: { onError: (message: string) => void };
+}
+
+/** Pages the WAL may reach before a commit checkpoints it itself when a background thread should have. */
+const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
+
 /** Opens the store the config names: `store.dialect` with `store.url`, or SQLite under dataDir. */
-export async function openStore(config: { dataDir: string; store: StoreConfig }): Promise<Kysely<Database>> {
+export async function openStore(config: { dataDir: string; store: StoreConfig }, sqliteOptions: SqliteOptions = {}): Promise<Kysely<Database>> {
   if (config.store.dialect === 'postgres' && config.store.url) return openPostgres(config.store.url, config.store.poolSize);
-  return openDatabase(config.dataDir);
+  return openDatabase(config.dataDir, sqliteOptions);
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Kysely<Database>> {
@@ -77,7 +90,7 @@ function redactPassword(url: string): string {
   return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 }
 
-export async function openDatabase(dataDir: string): Promise<Kysely<Database>> {
+export async function openDatabase(dataDir: string, options: SqliteOptions = {}): Promise<Kysely<Database>> {
   mkdirSync(dataDir, { recursive: true });
   const file = databasePath(dataDir);
   let sqlite: SQLite.Database;
@@ -96,8 +109,18 @@ export async function openDatabase(dataDir: string): Promise<Kysely<Database>> {
   } catch (cause) {
     throw new GuichetError('STORE_FAILED', `cannot open database ${file}: ${(cause as Error).message}`, { cause });
   }
-  const db = new Kysely<Database>({ dialect: new NonBlockingSqliteDialect({ database: withStatementCache(sqlite) }, BUSY_WAIT, new WalSync(file, () => sqlite.inTransaction)) });
-  await migrateToLatest(db);
+  let checkpointer: WalCheckpointer | null = null;
+  if (options.backgroundCheckpoints) {
+    sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    checkpointer = new WalCheckpointer(file, { onError: options.backgroundCheckpoints.onError });
+  }
+  const db = new Kysely<Database>({ dialect: new NonBlockingSqliteDialect({ database: withStatementCache(sqlite) }, BUSY_WAIT, new WalSync(file, () => sqlite.inTransaction, checkpointer)) });
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw error;
+  }
   return db;
 }
 

@@ -9,6 +9,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { CommitSync } from './non-blocking-sqlite-dialect.js';
+import type { WalCheckpointer } from './wal-checkpointer.js';
 
 export class WalSync implements CommitSync {
   private handle: Promise<FileHandle> | null = null;
@@ -19,9 +20,12 @@ export class WalSync implements CommitSync {
   constructor(
     private readonly databaseFile: string,
     readonly inTransaction: () => boolean,
+    /** Copies the WAL back into the database file off the event loop, when the store has one. */
+    private readonly checkpointer: WalCheckpointer | null = null,
   ) {}
 
   sync(): Promise<void> {
+    this.checkpointer?.noteCommit();
     if (!this.running) return this.start();
     this.queued ??= this.running.then(
       () => this.start(),
@@ -31,6 +35,7 @@ export class WalSync implements CommitSync {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     const handle = this.handle;
     this.handle = null;
     await (await handle?.catch(() => null))?.close();
