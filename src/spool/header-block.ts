@@ -6,24 +6,29 @@
  * Headers may be raw UTF-8 (RFC 6532): the block is decoded as UTF-8 once complete.
  */
 export const MAX_HEADER_BYTES = 256 * 1024;
+/** "\r\n\r" of a block ending "\r\n\r\n" can all be in earlier chunks. */
+const TAIL_BYTES = 3;
 
 export class HeaderBlock {
   private chunks: Buffer[] = [];
   private length = 0;
+  /** The last bytes before this chunk: the empty line, and the CR before it, may straddle chunks. */
+  private tail: Buffer = Buffer.alloc(0);
   private text: string | null = null;
 
   /** Takes the next chunk of the message; ignored once the block is complete. */
   add(chunk: Buffer): void {
     if (this.text !== null) return;
-    // The empty line may straddle the previous chunk's end.
-    const searchFrom = Math.max(0, this.length - 2);
+    // Only the new chunk and the tail are searched: rescanning (and re-joining) everything
+    // gathered so far cost quadratic time for a block sent in many small pieces.
+    const window = this.tail.length > 0 ? Buffer.concat([this.tail, chunk]) : chunk;
+    const windowStart = this.length - this.tail.length;
     this.chunks.push(chunk);
     this.length += chunk.length;
-    const bytes = this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks);
-    const end = endOfHeaders(bytes, searchFrom);
-    if (end !== -1) this.finish(bytes.subarray(0, end));
-    else if (this.length >= MAX_HEADER_BYTES) this.finish(bytes);
-    else this.chunks = [bytes];
+    const end = endOfHeaders(window, 0);
+    if (end !== -1) this.finish(Buffer.concat(this.chunks).subarray(0, windowStart + end));
+    else if (this.length >= MAX_HEADER_BYTES) this.finish(Buffer.concat(this.chunks));
+    else this.tail = Buffer.from(window.subarray(Math.max(0, window.length - TAIL_BYTES)));
   }
 
   /** The header block, without the line break that ends it; all the message if it has no empty line. */
@@ -35,6 +40,7 @@ export class HeaderBlock {
   private finish(bytes: Buffer): void {
     this.text = bytes.toString('utf8');
     this.chunks = [];
+    this.tail = Buffer.alloc(0);
   }
 }
 
