@@ -50,7 +50,10 @@ export interface CheckpointerOptions {
 export class WalCheckpointer {
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
-  /** A commit was signalled and its checkpoint has not reported back yet: later commits ride on it. */
+  /**
+   * A commit was signalled and its checkpoint has not reported back yet: later commits ride on it,
+   * and those made while it runs wait in the WAL (durable) for the checkpoint after the next commit.
+   */
   private requested = false;
   /** Checkpoints run so far, and whether the thread has ended (tests and diagnostics). */
   checkpoints = 0;

@@ -16,8 +16,20 @@ import { waitUntil } from '../support/smtp-sink.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+/** A WAL-mode database with one table, closed after the test. */
+function walDatabase(): { file: string; sqlite: SQLite.Database } {
+  const file = join(mkdtempSync(join(tmpdir(), 'guichet-checkpoint-')), 'db.sqlite');
+  const sqlite = new SQLite(file);
+  cleanups.push(() => {
+    sqlite.close();
+  });
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.exec('create table item (id integer primary key, body text)');
+  return { file, sqlite };
+}
 
 async function storeWithMegabytes(megabytes: number, options: SqliteOptions): Promise<{ db: Kysely<Database>; file: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'guichet-checkpoint-'));
@@ -60,13 +72,7 @@ describe('WAL checkpoints off the event loop', () => {
   });
 
   it('stop() returns once the thread has ended', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'guichet-checkpoint-')), 'db.sqlite');
-    const sqlite = new SQLite(file);
-    cleanups.push(() => {
-      sqlite.close();
-    });
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.exec('create table item (id integer primary key)');
+    const { file, sqlite } = walDatabase();
     const checkpointer = new WalCheckpointer(file, { delayMs: 10 });
     sqlite.exec('insert into item default values');
     checkpointer.noteCommit();
@@ -77,15 +83,9 @@ describe('WAL checkpoints off the event loop', () => {
   });
 
   it('runs one checkpoint for a burst of commits and none while idle', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'guichet-checkpoint-')), 'db.sqlite');
-    const sqlite = new SQLite(file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.exec('create table item (id integer primary key, body text)');
+    const { file, sqlite } = walDatabase();
     const checkpointer = new WalCheckpointer(file, { delayMs: 100 });
-    cleanups.push(async () => {
-      await checkpointer.stop();
-      sqlite.close();
-    });
+    cleanups.push(() => checkpointer.stop());
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(checkpointer.checkpoints).toBe(0);
     for (let index = 0; index < 20; index += 1) {
