@@ -84,18 +84,18 @@ describe('commits made durable off the event loop', () => {
     sqlite.pragma('journal_mode = WAL');
     sqlite.exec('create table item (id integer primary key)');
     const events: string[] = [];
-    let release: (() => void) | null = null;
+    let settle: ((error?: Error) => void) | null = null;
     const commitSync = {
       inTransaction: () => sqlite.inTransaction,
       sync: () => {
         events.push('sync');
-        return new Promise<void>((resolve) => (release = resolve));
+        return new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
       },
       close: async () => undefined,
     };
     const db = new Kysely<Schema>({ dialect: new NonBlockingSqliteDialect({ database: sqlite }, { deadlineMs: 1000, firstPauseMs: 5, maxPauseMs: 50 }, commitSync) });
     kyselys.push(db);
-    return { db, events, releaseSync: () => release?.() };
+    return { db, events, releaseSync: () => settle?.(), failSync: (error: Error) => settle?.(error) };
   }
 
   it('settles a write only after its commit has been synced, and does not sync reads', async () => {
@@ -122,5 +122,30 @@ describe('commits made durable off the event loop', () => {
     expect(events).toEqual(['sync']);
     releaseSync();
     await writing;
+  });
+
+  it('hands the connection on while a commit is syncing, and settles that commit only after', async () => {
+    const { db, releaseSync } = openRecording();
+    let done = false;
+    const writing = db
+      .transaction()
+      .execute(async (trx) => trx.insertInto('item').values({ id: 1 }).execute())
+      .then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Another caller gets the single connection meanwhile, and sees the committed row.
+    expect(await db.selectFrom('item').select('id').execute()).toEqual([{ id: 1 }]);
+    expect(done).toBe(false);
+    releaseSync();
+    await writing;
+    expect(done).toBe(true);
+  });
+
+  it('reports a failed fsync to the caller whose commit it was, and keeps the connection usable', async () => {
+    const { db, failSync } = openRecording();
+    const writing = db.transaction().execute(async (trx) => trx.insertInto('item').values({ id: 1 }).execute());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    failSync(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    await expect(writing).rejects.toThrow(/EIO/);
+    expect(await db.selectFrom('item').select('id').execute()).toEqual([{ id: 1 }]);
   });
 });
