@@ -10,14 +10,9 @@
  *   stays open, and a COMMIT that fails so may be repeated. SQLITE_BUSY_SNAPSHOT (the
  *   transaction's snapshot went stale) is not retried: only the whole transaction could be.
  * - The fsync that makes a commit durable (optional, `commitSync`): the connection runs with
- *   synchronous=NORMAL, so COMMIT only writes the WAL, and the caller's promise (the query's, or
- *   the whole transaction's) settles once the WAL has been fdatasync'd in the thread pool.
- *   Callers see what synchronous=FULL gives (a commit reported done is on disk), without the
- *   event loop stopping for the disk. The connection itself is handed on as soon as COMMIT has
- *   run: SQLite has a single connection here, and the next transaction (another session's group
- *   commit, a filing batch) can write its frames while the previous commit's fsync runs; its own
- *   fsync then covers both. What it reads may not be on disk yet, but nothing is reported done
- *   to anyone before its own commit is.
+ *   synchronous=NORMAL, so COMMIT only writes the WAL, and the statement's promise settles once
+ *   the WAL has been fdatasync'd in the thread pool. Callers see what synchronous=FULL gives
+ *   (a commit reported done is on disk), without the event loop stopping for the disk.
  */
 import { SqliteDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type SqliteDialectConfig, type TransactionSettings } from 'kysely';
 
@@ -90,8 +85,13 @@ class NonBlockingDriver implements Driver {
     return this.inner.commitTransaction(connection);
   }
 
-  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.inner.rollbackTransaction(connection);
+  /**
+   * When the COMMIT ran but its fsync failed, kysely rolls back: there is no transaction left to
+   * undo, and the ROLLBACK's own error ("no transaction is active") would hide the I/O error.
+   */
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.commitSync && !this.commitSync.inTransaction()) return;
+    await this.inner.rollbackTransaction(connection);
   }
 
   savepoint(connection: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]): Promise<void> {
@@ -106,12 +106,8 @@ class NonBlockingDriver implements Driver {
     return this.inner.releaseSavepoint!(connection, name, compile);
   }
 
-  /** Frees the connection first, then waits for the commit it made (if any) to be on disk. */
-  async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    const wrapper = connection as NonBlockingConnection;
-    const committed = wrapper.takePendingSync();
-    await this.inner.releaseConnection(wrapper.inner);
-    await committed;
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return this.inner.releaseConnection((connection as NonBlockingConnection).inner);
   }
 
   async destroy(): Promise<void> {
@@ -124,9 +120,6 @@ class NonBlockingDriver implements Driver {
 const READ_ONLY = /^\s*(select|rollback)\b/i;
 
 class NonBlockingConnection implements DatabaseConnection {
-  /** The fsync of the last commit made on this connection since it was acquired. */
-  private pendingSync: Promise<void> | null = null;
-
   constructor(
     readonly inner: DatabaseConnection,
     private readonly wait: BusyWait,
@@ -135,20 +128,9 @@ class NonBlockingConnection implements DatabaseConnection {
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.executeWaitingForLock<R>(query);
-    // A write outside BEGIN … COMMIT, or the COMMIT itself, has just committed: its fsync starts
-    // now and is awaited when the connection is released. A later sync covers earlier commits.
-    if (this.commitSync && !READ_ONLY.test(query.sql) && !this.commitSync.inTransaction()) {
-      const sync = this.commitSync.sync();
-      sync.catch(() => undefined); // seen by releaseConnection
-      this.pendingSync = sync;
-    }
+    // A write outside BEGIN … COMMIT, or the COMMIT itself, has just committed.
+    if (this.commitSync && !READ_ONLY.test(query.sql) && !this.commitSync.inTransaction()) await this.commitSync.sync();
     return result;
-  }
-
-  takePendingSync(): Promise<void> | null {
-    const pending = this.pendingSync;
-    this.pendingSync = null;
-    return pending;
   }
 
   streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
