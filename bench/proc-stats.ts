@@ -9,13 +9,24 @@ import { readFileSync } from 'node:fs';
 const TICKS = 100;
 
 export function procStats(pid: number): { cpuSeconds: number; peakRssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return { cpuSeconds: (Number(stat[11]) + Number(stat[12])) / TICKS, peakRssMb: Math.round(hwm / 1024) };
+  return { cpuSeconds: cpuSecondsIn(`/proc/${pid}/stat`), peakRssMb: Math.round(hwm / 1024) };
 }
 
 /** The median of repeated runs' figures (the lower middle one for an even count). */
 export function median(figures: readonly number[]): number {
   return [...figures].sort((a, b) => a - b)[Math.floor((figures.length - 1) / 2)]!;
+}
+
+/** CPU time of the main thread alone (the event loop: JavaScript, SQLite's statements), from /proc/<pid>/task/<pid>. */
+export function mainThreadCpuSeconds(pid: number): number {
+  return cpuSecondsIn(`/proc/${pid}/task/${pid}/stat`);
+}
+
+/** utime + stime of a stat file; the fields are counted from after the command name, which may hold spaces. */
+function cpuSecondsIn(statFile: string): number {
+  const raw = readFileSync(statFile, 'utf8');
+  const fields = raw.slice(raw.lastIndexOf(') ') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS;
 }
