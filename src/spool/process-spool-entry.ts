@@ -25,7 +25,7 @@ import type { Database, SpoolRow, TicketRow } from '../store/database-schema.js'
 import { recordDecision } from '../store/decision-repo.js';
 import { rawMessageOf } from './raw-message.js';
 import { lockPendingSpool, markSpoolFiled, markSpoolHeld, markSpoolQuarantined } from '../store/spool-repo.js';
-import { countTicketsOpenedBy, findLastTicketOf, lockTicket, threadLookups } from '../store/ticket-repo.js';
+import { countTicketsOpenedBy, findLastLanguageOf, lockTicket, threadLookups } from '../store/ticket-repo.js';
 import { readSubjectTag } from '../thread/read-subject-tag.js';
 import { fileAgentReply } from '../tickets/file-agent-reply.js';
 import { relayAgentReply } from '../notify/relay-agent-reply.js';
@@ -164,8 +164,7 @@ async function fileInto(trx: Transaction<Database>, deps: PipelineDeps, prepared
   const isBounce = decision.kind === 'existing' && decision.rule === 'bounce';
   // Only for a ticket being opened: a known customer keeps their language, else detect it.
   const chooseLanguage = async () => {
-    const known = await findLastTicketOf(trx, sender.address);
-    const language = known?.language ?? detectLanguage(`${normalizeSubject(message.subject)}\n${prepared.newText}`);
+    const language = (await findLastLanguageOf(trx, sender.address)) ?? detectLanguage(`${normalizeSubject(message.subject)}\n${prepared.newText}`);
     return { language, locale: deps.templates.resolveLocale(language) };
   };
   const filed = await fileMessage(trx, {
