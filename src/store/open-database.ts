@@ -28,6 +28,7 @@ import * as agents from './migrations/004-agents.js';
 import * as lifecycle from './migrations/005-lifecycle-and-sla.js';
 import * as claims from './migrations/006-work-claims.js';
 import * as inlineRaw from './migrations/007-inline-raw.js';
+import * as outboxByTicket from './migrations/008-outbox-by-ticket.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '005-lifecycle-and-sla': lifecycle,
   '006-work-claims': claims,
   '007-inline-raw': inlineRaw,
+  '008-outbox-by-ticket': outboxByTicket,
 };
 
 const SQLITE_BUSY_TIMEOUT_MS = 10;
