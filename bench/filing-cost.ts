@@ -21,12 +21,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { SpoolWriter } from '../src/spool/spool-writer.js';
-import type { Kysely } from 'kysely';
-import type { Database } from '../src/store/database-schema.js';
 import { openDatabase } from '../src/store/open-database.js';
 import { startGatewayProcess, writeConfig } from '../test/support/gateway-process.js';
 import { waitUntil } from '../test/support/smtp-sink.js';
-import { waitUntilDrained } from '../test/support/test-store.js';
+import { countUndone, waitUntilDrained } from '../test/support/test-store.js';
 import { benchMessageOfKind, kindInMix, type MessageKind } from './message-mix.js';
 import { mainThreadCpuSeconds, median, procStats } from './proc-stats.js';
 
@@ -71,7 +69,7 @@ async function measure(load: Load) {
   const gateway = await startGatewayProcess(config, values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [], { built: true });
   const db = await openDatabase(dataDir);
   if (warmup > 0) {
-    await waitUntil(async () => (await countLeft(db)) === 0, 600_000, 'warm-up messages filed and acknowledged');
+    await waitUntil(async () => (await countUndone(db, { heldUntil: HELD_BACK })) === 0, 600_000, 'warm-up messages filed and acknowledged');
     await db.updateTable('spool').set({ not_before: null }).where('not_before', '=', HELD_BACK).execute();
   }
   const before = procStats(gateway.child.pid!).cpuSeconds;
@@ -85,13 +83,6 @@ async function measure(load: Load) {
   await gateway.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
   return { load, messages, warmup, cpuMsPerMessage: Number((((after.cpuSeconds - before) * 1000) / messages).toFixed(2)), mainThreadCpuMs: Number(((mainCpu * 1000) / messages).toFixed(2)), filedPerSecond: Math.round(messages / seconds), peakRssMb: after.peakRssMb };
-}
-
-/** Spool entries still to file (held-back ones aside) and mail still to send. */
-async function countLeft(db: Kysely<Database>): Promise<number> {
-  const spool = await db.selectFrom('spool').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'pending').where('not_before', 'is', null).executeTakeFirstOrThrow();
-  const outbox = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'queued').executeTakeFirstOrThrow();
-  return Number(spool.n) + Number(outbox.n);
 }
 
 const rows = [];
