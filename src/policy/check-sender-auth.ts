@@ -5,8 +5,12 @@
  * From domain (relaxed alignment, RFC 7489 3.1: same organizational domain)? A DNS failure
  * gives temperror results and aligned=false: when in doubt, no automatic mail.
  * The resolver is injectable so tests run offline with fixed DNS answers.
+ * A message without a DKIM-Signature header is given to mailauth as its header block alone:
+ * the body only matters to a signature (ARC is not checked), and streaming it through the DKIM
+ * parser for nothing cost a tenth of the filing's allocations for a 2 KB message.
  */
-import type { RawMessage } from '../spool/raw-message.js';
+import { Readable } from 'node:stream';
+import { headerBlockOf, type RawMessage } from '../spool/raw-message.js';
 import { authenticate, type DNSResolver } from 'mailauth';
 import { getDomain } from 'tldts';
 
@@ -29,8 +33,12 @@ export interface SenderAuthInput {
   resolver?: DNSResolver;
 }
 
+const DKIM_SIGNATURE = /^dkim-signature[ \t]*:/im;
+
 export async function checkSenderAuth(input: SenderAuthInput): Promise<SenderAuth> {
-  const result = await authenticate(input.raw.open(), {
+  const headers = await headerBlockOf(input.raw);
+  const unsigned = headers !== null && !DKIM_SIGNATURE.test(headers.toString('latin1'));
+  const result = await authenticate(unsigned ? Readable.from([headers]) : input.raw.open(), {
     ip: input.remoteAddress ?? undefined,
     helo: input.helo ?? undefined,
     sender: input.mailFrom || undefined,

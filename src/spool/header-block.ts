@@ -45,7 +45,7 @@ export class HeaderBlock {
 }
 
 /** Where the line break before the first empty line starts (bare LF tolerated), or -1. */
-function endOfHeaders(bytes: Buffer, from: number): number {
+export function endOfHeaders(bytes: Buffer, from: number): number {
   const lf = bytes.indexOf('\n\n', from, 'latin1');
   const crlf = bytes.indexOf('\n\r\n', from, 'latin1');
   const at = lf === -1 ? crlf : crlf === -1 ? lf : Math.min(lf, crlf);

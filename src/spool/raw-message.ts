@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { endOfHeaders, MAX_HEADER_BYTES } from './header-block.js';
 
 /** Messages up to this size (trace header included) are kept in the spool row. */
 export const INLINE_MESSAGE_BYTES = 256 * 1024;
@@ -16,6 +17,16 @@ export interface RawMessage {
   open(): Readable;
   /** Up to `bytes` from the start of the message. */
   head(bytes: number): Promise<Buffer>;
+}
+
+/**
+ * The message's header block followed by an empty line and no body, or null when no empty line
+ * ends it within MAX_HEADER_BYTES.
+ */
+export async function headerBlockOf(raw: RawMessage): Promise<Buffer | null> {
+  const head = await raw.head(MAX_HEADER_BYTES);
+  const end = endOfHeaders(head, 0);
+  return end === -1 ? null : Buffer.concat([head.subarray(0, end), Buffer.from('\r\n\r\n')]);
 }
 
 export function rawMessageOf(dataDir: string, entry: { raw: Buffer | null; raw_path: string }): RawMessage {
