@@ -76,11 +76,12 @@ export async function listTickets(db: Db, filter: { status?: string } = {}): Pro
   return query.orderBy('created_at').orderBy('id').execute();
 }
 
-/** Adds a participant unless present; the requester role is never overwritten. */
-export async function addParticipant(db: Db, ticketId: number, address: string, role: 'requester' | 'cc', at: string): Promise<void> {
+/** Adds participants not yet present, in one statement; an existing role (requester) is never overwritten. */
+export async function addParticipants(db: Db, ticketId: number, addresses: readonly string[], role: 'requester' | 'cc', at: string): Promise<void> {
+  if (addresses.length === 0) return;
   await db
     .insertInto('participants')
-    .values({ ticket_id: ticketId, address: address.toLowerCase(), role, created_at: at })
+    .values(addresses.map((address) => ({ ticket_id: ticketId, address: address.toLowerCase(), role, created_at: at })))
     .onConflict((conflict) => conflict.columns(['ticket_id', 'address']).doNothing())
     .execute();
 }

@@ -12,7 +12,7 @@ import { normalizeSubject } from '../parse/normalize-subject.js';
 import type { Agent } from '../policy/identify-agent.js';
 import type { Database, MessageRow, TicketRow } from '../store/database-schema.js';
 import { insertMessage, listMessages } from '../store/message-repo.js';
-import { addParticipant, findTicket, insertTicket } from '../store/ticket-repo.js';
+import { addParticipants, findTicket, insertTicket } from '../store/ticket-repo.js';
 import { inboundMessageRow } from './inbound-message-row.js';
 import { parseAgentCommands, type AgentCommand } from './parse-agent-commands.js';
 import { findAgent } from './route-to-agents.js';
@@ -115,6 +115,6 @@ async function splitLastCustomerMessage(trx: Transaction<Database>, input: Agent
     createdAt: input.at,
   });
   await trx.updateTable('messages').set({ ticket_id: ticket.id }).where('id', '=', last.id).execute();
-  await addParticipant(trx, ticket.id, last.from_address, 'requester', input.at);
+  await addParticipants(trx, ticket.id, [last.from_address], 'requester', input.at);
   return { ticket, message: last };
 }

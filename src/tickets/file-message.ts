@@ -15,7 +15,7 @@ import type { SenderAuth } from '../policy/check-sender-auth.js';
 import { resolveRecipient } from '../smtp/resolve-recipient.js';
 import type { Database, TicketRow } from '../store/database-schema.js';
 import { findInboundDuplicate, insertMessage } from '../store/message-repo.js';
-import { addParticipant, findTicket, insertTicket } from '../store/ticket-repo.js';
+import { addParticipants, findTicket, insertTicket } from '../store/ticket-repo.js';
 import { detectMultipleTopics, type MultiTopicResult } from '../thread/detect-multiple-topics.js';
 import { isTopicChange } from '../thread/is-topic-change.js';
 import type { ThreadDecision } from '../thread/thread-decision.js';
@@ -97,7 +97,7 @@ export async function fileMessage(trx: Transaction<Database>, input: FileInput):
     at: input.at,
   });
   const messageRowId = await insertMessage(trx, row, input.message.attachments);
-  await addParticipants(trx, ticket.id, input);
+  await addCopiedParticipants(trx, ticket.id, input, !found);
   return { kind: 'filed', ticket, messageRowId, isNewTicket: !found, link, multiTopic, urgentPhrase, statusChange };
 }
 
@@ -138,7 +138,7 @@ async function openTicket(trx: Transaction<Database>, input: FileInput, link: Ti
     dueAt: computeDueAt(input.config, route.plan, 'first', urgent, new Date(input.at)),
     createdAt: input.at,
   });
-  await addParticipant(trx, ticket.id, input.sender.address, 'requester', input.at);
+  await addParticipants(trx, ticket.id, [input.sender.address], 'requester', input.at);
   return ticket;
 }
 
@@ -157,10 +157,11 @@ async function advanceTicket(trx: Transaction<Database>, config: FileInput['conf
   return { ...raised, ...fields };
 }
 
-async function addParticipants(trx: Transaction<Database>, ticketId: number, input: FileInput): Promise<void> {
-  const addresses = [input.sender, ...input.message.to, ...input.message.cc].map((address) => address.address);
-  for (const address of new Set(addresses)) {
-    if (resolveRecipient(address, input.ourAddresses)) continue; // our own mailboxes and reply addresses
-    await addParticipant(trx, ticketId, address, 'cc', input.at);
-  }
+/** The sender and everyone the message was copied to, as cc (a new ticket's sender is its requester already). */
+async function addCopiedParticipants(trx: Transaction<Database>, ticketId: number, input: FileInput, opened: boolean): Promise<void> {
+  const addresses = new Set([input.sender, ...input.message.to, ...input.message.cc].map((address) => address.address.toLowerCase()));
+  if (opened) addresses.delete(input.sender.address.toLowerCase());
+  // Not our own mailboxes and reply addresses.
+  const others = [...addresses].filter((address) => !resolveRecipient(address, input.ourAddresses));
+  await addParticipants(trx, ticketId, others, 'cc', input.at);
 }
