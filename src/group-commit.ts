@@ -1,8 +1,8 @@
 /**
- * Group commit for spool rows. Each accepted message waits for its row to be committed before
- * the SMTP `250`; rather than one fsync'd transaction per message, rows that arrive while a
- * commit is under way are committed together in the next one (the technique databases and
- * Postfix's queue manager use to keep durable writes cheap under concurrency).
+ * Group commit: rows that arrive while a commit is under way are committed together in the next
+ * one, rather than one fsync'd transaction each (the technique databases and Postfix's queue
+ * manager use to keep durable writes cheap under concurrency). The spool commits accepted
+ * messages so (each waits for its row before the SMTP `250`), the outbox the mails it has sent.
  * Input: rows; output: a promise per row that settles when its batch is durable.
  */
 

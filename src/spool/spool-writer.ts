@@ -15,7 +15,7 @@ import type { Kysely } from 'kysely';
 import { GuichetError } from '../guichet-error.js';
 import type { Insertable } from 'kysely';
 import type { Database, SpoolTable } from '../store/database-schema.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit } from '../group-commit.js';
 import { HeaderBlock } from './header-block.js';
 import { newSpoolId } from './new-spool-id.js';
 import { INLINE_MESSAGE_BYTES } from './raw-message.js';

@@ -72,7 +72,11 @@ export async function releaseMailClaims(db: Db, gateway: string | null): Promise
 }
 
 export async function markMailSent(db: Db, id: number, at: string): Promise<void> {
-  await db.updateTable('outbox').set((eb) => ({ state: 'sent', sent_at: at, attempts: eb('attempts', '+', 1), last_error: null })).where('id', '=', id).execute();
+  await markMailsSent(db, [id], at);
+}
+
+export async function markMailsSent(db: Db, ids: readonly number[], at: string): Promise<void> {
+  await db.updateTable('outbox').set((eb) => ({ state: 'sent', sent_at: at, attempts: eb('attempts', '+', 1), last_error: null })).where('id', 'in', ids).execute();
 }
 
 export async function deferMail(db: Db, id: number, error: string, nextAttemptAt: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCommit } from '../../../src/spool/group-commit.js';
+import { GroupCommit } from '../../../src/group-commit.js';
 import { isSpoolId, newSpoolId } from '../../../src/spool/new-spool-id.js';
 
 describe('GroupCommit', () => {
