@@ -4,6 +4,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './database-schema.js';
+import { prepareQuery } from './prepared-query.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -16,18 +17,12 @@ export interface Decision {
 }
 
 export async function recordDecision(db: Db, decision: Decision, at = new Date().toISOString()): Promise<void> {
-  await db
-    .insertInto('decisions')
-    .values({
-      spool_id: decision.spoolId,
-      ticket_id: decision.ticketId,
-      stage: decision.stage,
-      code: decision.code,
-      detail: decision.detail ?? null,
-      created_at: at,
-    })
-    .execute();
+  await insertDecision(db, { ...decision, at });
 }
+
+const insertDecision = prepareQuery((db, v: Decision & { at: string }) =>
+  db.insertInto('decisions').values({ spool_id: v.spoolId, ticket_id: v.ticketId, stage: v.stage, code: v.code, detail: v.detail ?? null, created_at: v.at }),
+);
 
 export async function listDecisions(db: Db, filter: { ticketId?: number; spoolId?: string }) {
   let query = db.selectFrom('decisions').selectAll();

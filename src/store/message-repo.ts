@@ -5,11 +5,12 @@
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { StoredAttachment } from '../parse/parsed-message.js';
 import type { Database, MessageRow, MessageTable } from './database-schema.js';
+import { prepareQuery } from './prepared-query.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export async function insertMessage(db: Db, message: Insertable<MessageTable>, attachments: readonly StoredAttachment[] = []): Promise<number> {
-  const row = await db.insertInto('messages').values(message).returning('id').executeTakeFirstOrThrow();
+  const row = (await insertMessageRow(db, { ...message, author: message.author ?? 'customer', internal: message.internal ?? 0 })).rows[0]!;
   if (attachments.length > 0) {
     await db
       .insertInto('attachments')
@@ -28,16 +29,43 @@ export async function insertMessage(db: Db, message: Insertable<MessageTable>, a
   return row.id;
 }
 
+/** Every column written, so one compiled statement serves both directions (defaults as in migration 004). */
+const insertMessageRow = prepareQuery((db, v: Insertable<MessageTable>) =>
+  db
+    .insertInto('messages')
+    .values({
+      ticket_id: v.ticket_id,
+      spool_id: v.spool_id,
+      direction: v.direction,
+      message_id: v.message_id,
+      in_reply_to: v.in_reply_to,
+      references_json: v.references_json,
+      from_address: v.from_address,
+      from_name: v.from_name,
+      to_json: v.to_json,
+      cc_json: v.cc_json,
+      subject: v.subject,
+      text: v.text,
+      new_text: v.new_text,
+      html: v.html,
+      sent_at: v.sent_at,
+      flags_json: v.flags_json,
+      auth_json: v.auth_json,
+      author: v.author,
+      internal: v.internal,
+      created_at: v.created_at,
+    })
+    .returning('id'),
+);
+
 /** An inbound message already filed with this Message-ID from this sender (the same mail CC'd to two mailboxes). */
 export async function findInboundDuplicate(db: Db, messageId: string, from: string): Promise<MessageRow | undefined> {
-  return db
-    .selectFrom('messages')
-    .selectAll()
-    .where('message_id', '=', messageId)
-    .where('direction', '=', 'in')
-    .where('from_address', '=', from)
-    .executeTakeFirst();
+  return (await selectInboundDuplicate(db, { messageId, from })).rows[0];
 }
+
+const selectInboundDuplicate = prepareQuery((db, v: { messageId: string; from: string }) =>
+  db.selectFrom('messages').selectAll().where('message_id', '=', v.messageId).where('direction', '=', 'in').where('from_address', '=', v.from).limit(1),
+);
 
 export async function listMessages(db: Db, ticketId: number): Promise<MessageRow[]> {
   return db.selectFrom('messages').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute();

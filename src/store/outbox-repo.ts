@@ -6,31 +6,45 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { OutgoingMail } from '../notify/outgoing-mail.js';
 import type { Database, OutboxRow } from './database-schema.js';
+import { prepareQuery } from './prepared-query.js';
 import { isPostgres } from './store-dialect.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export async function enqueueMail(db: Db, job: { ticketId: number | null; event: string; mail: OutgoingMail; automatic: boolean; at: string }): Promise<number> {
-  const row = await db
-    .insertInto('outbox')
-    .values({
-      ticket_id: job.ticketId,
-      event: job.event,
-      state: 'queued',
-      // Due at once on the real clock, whatever time the caller reasons in (the lifecycle sweep may run at a chosen "now").
-      next_attempt_at: new Date().toISOString(),
-      last_error: null,
-      payload_json: JSON.stringify(job.mail),
-      recipient: job.mail.to[0] ?? null,
-      message_id: job.mail.messageId,
-      automatic: job.automatic ? 1 : 0,
-      created_at: job.at,
-      sent_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  const { rows } = await insertQueuedMail(db, {
+    ticketId: job.ticketId,
+    event: job.event,
+    // Due at once on the real clock, whatever time the caller reasons in (the lifecycle sweep may run at a chosen "now").
+    due: new Date().toISOString(),
+    payloadJson: JSON.stringify(job.mail),
+    recipient: job.mail.to[0] ?? null,
+    messageId: job.mail.messageId,
+    automatic: job.automatic ? 1 : 0,
+    at: job.at,
+  });
+  return rows[0]!.id;
 }
+
+const insertQueuedMail = prepareQuery(
+  (db, v: { ticketId: number | null; event: string; due: string; payloadJson: string; recipient: string | null; messageId: string; automatic: number; at: string }) =>
+    db
+      .insertInto('outbox')
+      .values({
+        ticket_id: v.ticketId,
+        event: v.event,
+        state: 'queued',
+        next_attempt_at: v.due,
+        last_error: null,
+        payload_json: v.payloadJson,
+        recipient: v.recipient,
+        message_id: v.messageId,
+        automatic: v.automatic,
+        created_at: v.at,
+        sent_at: null,
+      })
+      .returning('id'),
+);
 
 /**
  * Claims mail due now for `gateway` until `leaseUntil`, oldest first. A mail waits while an
@@ -99,15 +113,17 @@ export async function listOutbox(db: Db, filter: { ticketId?: number } = {}): Pr
 
 /** Automatic mails queued for one recipient since a time: the per-sender auto-reply limit. */
 export async function countAutomaticMailTo(db: Db, recipient: string, since: string): Promise<number> {
-  const row = await db
+  return Number((await countAutomaticSince(db, { recipient, since })).rows[0]!.n);
+}
+
+const countAutomaticSince = prepareQuery((db, v: { recipient: string; since: string }) =>
+  db
     .selectFrom('outbox')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('recipient', '=', recipient)
+    .where('recipient', '=', v.recipient)
     .where('automatic', '=', 1)
-    .where('created_at', '>=', since)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+    .where('created_at', '>=', v.since),
+);
 
 /** A delivery report came back for these Message-IDs of ours: the mails failed. */
 export async function markMailBounced(db: Db, messageIds: readonly string[], detail: string): Promise<number> {

@@ -4,6 +4,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, SpoolRow, SpoolState } from './database-schema.js';
+import { prepareQuery } from './prepared-query.js';
 import { isPostgres } from './store-dialect.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -33,10 +34,13 @@ export async function claimPendingSpool(db: Db, gateway: string, limit: number, 
  * PostgreSQL until commit, so two gateways can never file the same message.
  */
 export async function lockPendingSpool(db: Db, id: string): Promise<boolean> {
-  let query = db.selectFrom('spool').select('id').where('id', '=', id).where('state', '=', 'pending');
-  if (isPostgres(db)) query = query.forUpdate();
-  return (await query.executeTakeFirst()) !== undefined;
+  return (await selectPendingForUpdate(db, { id })).rows.length > 0;
 }
+
+const selectPendingForUpdate = prepareQuery((db, v: { id: string }) => {
+  const query = db.selectFrom('spool').select('id').where('id', '=', v.id).where('state', '=', 'pending');
+  return isPostgres(db) ? query.forUpdate() : query;
+});
 
 /** Gives up claims on pending entries: this gateway's on stop, or every claim when it is the only gateway (SQLite). */
 export async function releaseSpoolClaims(db: Db, gateway: string | null): Promise<void> {
@@ -52,8 +56,12 @@ export async function listSpool(db: Db, filter: { state?: SpoolState } = {}): Pr
 }
 
 export async function markSpoolFiled(db: Db, id: string, ticketId: number, at: string): Promise<void> {
-  await db.updateTable('spool').set({ state: 'filed', ticket_id: ticketId, processed_at: at, reason: null, detail: null }).where('id', '=', id).execute();
+  await updateSpoolFiled(db, { id, ticketId, at });
 }
+
+const updateSpoolFiled = prepareQuery((db, v: { id: string; ticketId: number; at: string }) =>
+  db.updateTable('spool').set({ state: 'filed', ticket_id: v.ticketId, processed_at: v.at, reason: null, detail: null }).where('id', '=', v.id),
+);
 
 export async function markSpoolQuarantined(db: Db, id: string, reason: string, detail: string, at: string): Promise<void> {
   await db.updateTable('spool').set({ state: 'quarantined', reason, detail, processed_at: at }).where('id', '=', id).execute();

@@ -6,6 +6,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ThreadLookups } from '../thread/match-ticket.js';
 import type { Database, TicketRow } from './database-schema.js';
+import { prepareQuery } from './prepared-query.js';
 import { isPostgres } from './store-dialect.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -29,32 +30,36 @@ export interface NewTicket {
 }
 
 export async function insertTicket(db: Db, ticket: NewTicket): Promise<TicketRow> {
-  return db
+  const { rows } = await insertTicketRow(db, { ...ticket, flagsJson: JSON.stringify(ticket.flags), priority: ticket.priority ?? 'normal' });
+  return rows[0]!;
+}
+
+const insertTicketRow = prepareQuery((db, v: Omit<NewTicket, 'flags'> & { flagsJson: string; priority: string }) =>
+  db
     .insertInto('tickets')
     .values({
-      subject: ticket.subject,
-      normalized_subject: ticket.normalizedSubject,
+      subject: v.subject,
+      normalized_subject: v.normalizedSubject,
       status: 'new',
-      requester: ticket.requester,
-      mailbox: ticket.mailbox,
-      locale: ticket.locale,
-      created_at: ticket.createdAt,
-      updated_at: ticket.createdAt,
-      language: ticket.language,
-      flags_json: JSON.stringify(ticket.flags),
-      split_from: ticket.splitFrom,
+      requester: v.requester,
+      mailbox: v.mailbox,
+      locale: v.locale,
+      created_at: v.createdAt,
+      updated_at: v.createdAt,
+      language: v.language,
+      flags_json: v.flagsJson,
+      split_from: v.splitFrom,
       merged_into: null,
-      follows_up: ticket.followsUp,
-      queue: ticket.queue ?? null,
-      assignee: ticket.assignee ?? null,
-      plan: ticket.plan ?? null,
-      priority: ticket.priority ?? 'normal',
-      due_at: ticket.dueAt ?? null,
-      status_changed_at: ticket.createdAt,
+      follows_up: v.followsUp,
+      queue: v.queue,
+      assignee: v.assignee,
+      plan: v.plan,
+      priority: v.priority,
+      due_at: v.dueAt,
+      status_changed_at: v.createdAt,
     })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
+    .returningAll(),
+);
 
 export async function findTicket(db: Db, id: number): Promise<TicketRow | undefined> {
   return db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
@@ -122,20 +127,25 @@ export function threadLookups(db: Db): ThreadLookups {
 
 /** Tickets a requester opened since a time: the new-tickets-per-sender limit. */
 export async function countTicketsOpenedBy(db: Db, requester: string, since: string): Promise<number> {
-  const row = await db
+  return Number((await countTicketsSince(db, { requester, since })).rows[0]!.n);
+}
+
+const countTicketsSince = prepareQuery((db, v: { requester: string; since: string }) =>
+  db
     .selectFrom('tickets')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('requester', '=', requester)
-    .where('created_at', '>=', since)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+    .where('requester', '=', v.requester)
+    .where('created_at', '>=', v.since),
+);
 
 /**
  * The language of the requester's most recent ticket: a known customer keeps the language we
  * wrote to them in. Ordered as the (requester, created_at) index is, so no sort is needed.
  */
 export async function findLastLanguageOf(db: Db, requester: string): Promise<string | undefined> {
-  const row = await db.selectFrom('tickets').select('language').where('requester', '=', requester).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
-  return row?.language ?? undefined;
+  return (await selectLastLanguage(db, { requester })).rows[0]?.language ?? undefined;
 }
+
+const selectLastLanguage = prepareQuery((db, v: { requester: string }) =>
+  db.selectFrom('tickets').select('language').where('requester', '=', v.requester).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1),
+);
