@@ -64,7 +64,7 @@ export async function findInboundDuplicate(db: Db, messageId: string, from: stri
 }
 
 const selectInboundDuplicate = prepareQuery((db, v: { messageId: string; from: string }) =>
-  db.selectFrom('messages').selectAll().where('message_id', '=', v.messageId).where('direction', '=', 'in').where('from_address', '=', v.from).limit(1),
+  db.selectFrom('messages').selectAll().where('message_id', '=', v.messageId).where('direction', '=', 'in').where('from_address', '=', v.from),
 );
 
 export async function listMessages(db: Db, ticketId: number): Promise<MessageRow[]> {
