@@ -21,7 +21,7 @@ export async function recordDecision(db: Db, decision: Decision, at = new Date()
 }
 
 const insertDecision = prepareQuery((db, v: Decision & { at: string }) =>
-  db.insertInto('decisions').values({ spool_id: v.spoolId, ticket_id: v.ticketId, stage: v.stage, code: v.code, detail: v.detail ?? null, created_at: v.at }),
+  db.insertInto('decisions').values({ spool_id: v.spoolId, ticket_id: v.ticketId, stage: v.stage, code: v.code, detail: v.detail, created_at: v.at }),
 );
 
 export async function listDecisions(db: Db, filter: { ticketId?: number; spoolId?: string }) {

@@ -85,10 +85,6 @@ export async function releaseMailClaims(db: Db, gateway: string | null): Promise
   await query.execute();
 }
 
-export async function markMailSent(db: Db, id: number, at: string): Promise<void> {
-  await markMailsSent(db, [id], at);
-}
-
 export async function markMailsSent(db: Db, ids: readonly number[], at: string): Promise<void> {
   await db.updateTable('outbox').set((eb) => ({ state: 'sent', sent_at: at, attempts: eb('attempts', '+', 1), last_error: null })).where('id', 'in', ids).execute();
 }

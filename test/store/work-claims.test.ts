@@ -12,7 +12,7 @@ import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/store/database-schema.js';
 import { openStore } from '../../src/store/open-database.js';
-import { claimDueMail, enqueueMail, markMailSent } from '../../src/store/outbox-repo.js';
+import { claimDueMail, enqueueMail, markMailsSent } from '../../src/store/outbox-repo.js';
 import { claimPendingSpool, deferSpoolEntry, lockPendingSpool, markSpoolFiled, releaseSpoolClaims } from '../../src/store/spool-repo.js';
 import { insertTicket } from '../../src/store/ticket-repo.js';
 import { createTestStore, testPostgresUrl, type TestStore } from '../support/test-store.js';
@@ -102,7 +102,7 @@ describe(`work claims on ${testPostgresUrl ? 'PostgreSQL' : 'SQLite'}`, () => {
     const lease = new Date(Date.now() + 600_000).toISOString();
     expect((await claimDueMail(gatewayA, 'a', now, 1, lease)).map((row) => row.id)).toEqual([first]);
     expect((await claimDueMail(gatewayB, 'b', now, 10, lease)).map((row) => row.id)).toEqual([other]);
-    await markMailSent(gatewayA, first, now);
+    await markMailsSent(gatewayA, [first], now);
     expect((await claimDueMail(gatewayB, 'c', now, 10, lease)).map((row) => row.id)).toEqual([second]);
   });
 

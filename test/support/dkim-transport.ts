@@ -7,11 +7,12 @@ import nodemailer, { type Transporter } from 'nodemailer';
 
 export function makeDkimKey(domain: string, selector: string) {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
   return {
     record: { [`${selector}._domainkey.${domain}`]: { TXT: [`v=DKIM1; k=rsa; p=${publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`] } },
+    privateKeyPem,
     transport(port: number): Transporter {
-      const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
-      return nodemailer.createTransport({ host: '127.0.0.1', port, ignoreTLS: true, dkim: { domainName: domain, keySelector: selector, privateKey: pem } });
+      return nodemailer.createTransport({ host: '127.0.0.1', port, ignoreTLS: true, dkim: { domainName: domain, keySelector: selector, privateKey: privateKeyPem } });
     },
   };
 }

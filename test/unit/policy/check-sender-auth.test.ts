@@ -3,17 +3,17 @@
  * same results from its header block as mailauth gives for the whole message, and a signed one
  * is still verified against its body (a changed body fails).
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { authenticate, dkimSign } from 'mailauth';
 import { describe, expect, it } from 'vitest';
 import { checkSenderAuth } from '../../../src/policy/check-sender-auth.js';
 import { rawMessageOf } from '../../../src/spool/raw-message.js';
+import { makeDkimKey } from '../../support/dkim-transport.js';
 import { fixedResolver, type DnsRecords } from '../../support/fixed-dns.js';
 
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const dkim = makeDkimKey('signed.test', 'sel');
 const records: DnsRecords = {
-  'sel._domainkey.signed.test': { TXT: [`v=DKIM1; k=rsa; p=${publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`] },
+  ...dkim.record,
   'signed.test': { TXT: ['v=spf1 ip4:192.0.2.10 -all'] },
   '_dmarc.signed.test': { TXT: ['v=DMARC1; p=reject'] },
 };
@@ -25,7 +25,7 @@ function message(body: string, extraHeaders = ''): Buffer {
 }
 
 async function signed(raw: Buffer): Promise<Buffer> {
-  const key = { signingDomain: 'signed.test', selector: 'sel', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
+  const key = { signingDomain: 'signed.test', selector: 'sel', privateKey: dkim.privateKeyPem };
   // mailauth reads the keys from signatureData (its type declarations name them at the top level).
   const options = { canonicalization: 'relaxed/relaxed', ...key, signatureData: [key] };
   const { signatures } = await dkimSign(raw, options);
