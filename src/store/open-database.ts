@@ -108,6 +108,10 @@ export async function openDatabase(dataDir: string, options: SqliteOptions = {})
     // The default 2 MB page cache holds the hot index pages of a small store only; past about a
     // hundred thousand tickets, threading and limit look-ups went back to the file (bench:store).
     sqlite.pragma('cache_size = -32768');
+    // Each filed message runs under a savepoint inside its batch's transaction, so SQLite keeps a
+    // statement journal of the pages the batch already changed; past 64 KB it spilled to a temp
+    // file, two write calls per page (about 15 per filed message, counted). In memory it is a copy.
+    sqlite.pragma('temp_store = MEMORY');
   } catch (cause) {
     throw new GuichetError('STORE_FAILED', `cannot open database ${file}: ${(cause as Error).message}`, { cause });
   }
