@@ -9,6 +9,10 @@
  * a commit and an fsync per mail, awaited before the next. A crash can then resend the few mails
  * of the commit in flight, where it could resend one. The batch waits for all its marks before
  * the next claim, so a ticket's next mail is never claimed before the previous one is marked.
+ * A mark the store refuses is kept in memory and made before anything else is claimed or sent:
+ * the row is still queued under this gateway's claim, and claiming it again would resend it at
+ * every pass for as long as the store fails. Only a crash meanwhile (or, with several gateways,
+ * the claim expiring first) sends it again.
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -45,6 +49,8 @@ export class OutboxWorker {
   private readonly loop: PollingLoop;
   private readonly giveWay: GiveWay;
   private readonly sentMarks = new GroupCommit<number>((ids) => markMailsSent(this.db, ids, new Date().toISOString()));
+  /** Sent, but the store refused the mark: made at the start of the next pass. */
+  private readonly unmarked = new Set<number>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -78,6 +84,9 @@ export class OutboxWorker {
 
   /** Sends what is due now; returns how many rows it handled. */
   async sendDue(): Promise<number> {
+    // While this throws, the pass fails and is retried after the poll interval: nothing new goes
+    // out whose sending the store might not keep either.
+    if (this.unmarked.size > 0) await this.markUnmarked();
     const now = Date.now();
     const rows = await claimDueMail(this.db, this.gatewayId, new Date(now).toISOString(), BATCH, new Date(now + CLAIM_LEASE_MS).toISOString());
     const marks: Promise<void>[] = [];
@@ -89,14 +98,24 @@ export class OutboxWorker {
     return rows.length;
   }
 
+  private async markUnmarked(): Promise<void> {
+    const ids = [...this.unmarked];
+    await markMailsSent(this.db, ids, new Date().toISOString());
+    for (const id of ids) this.unmarked.delete(id);
+    this.logger.info({ outboxIds: ids }, 'sent mail marked sent after a failed mark');
+  }
+
   /** Sends one mail; the promise of its mark as sent goes to `marks`. */
   private async sendOne(row: OutboxRow, marks: Promise<void>[]): Promise<void> {
     const mail = JSON.parse(row.payload_json) as OutgoingMail;
     try {
       await this.mailer.send(mail, row.id);
-      // Not marked sent (the store failing): still queued under this gateway's claim, it is sent
-      // again once the claim expires, as after a crash.
-      marks.push(this.sentMarks.commit(row.id).catch((error: unknown) => this.logger.error({ outboxId: row.id, err: error }, 'mail sent but not marked sent')));
+      marks.push(
+        this.sentMarks.commit(row.id).catch((error: unknown) => {
+          this.unmarked.add(row.id);
+          this.logger.error({ outboxId: row.id, err: error }, 'mail sent but not marked sent; marking it again before sending more');
+        }),
+      );
       this.options.metrics?.outboxSent.inc();
       this.logger.info({ outboxId: row.id, ticketId: row.ticket_id, event: row.event }, 'mail sent');
     } catch (error) {

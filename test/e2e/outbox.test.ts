@@ -1,10 +1,14 @@
 /**
  * The outbox against a real relay that misbehaves: a relay answering 4xx is retried with
  * backoff until it accepts; a relay answering 5xx fails the mail once, recorded on the ticket,
- * with no retry storm; and a relay that is down entirely loses nothing.
+ * with no retry storm; and a relay that is down entirely loses nothing. And against a store that
+ * refuses to record a sent mail: the mail is not sent again for that.
  */
+import { sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/store/database-schema.js';
 import { listOutbox } from '../../src/store/outbox-repo.js';
+import { isPostgres } from '../../src/store/store-dialect.js';
 import { ticketDetail } from '../../src/tickets/ticket-view.js';
 import { waitUntil } from '../support/smtp-sink.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
@@ -82,4 +86,36 @@ describe('outbox', () => {
     expect(row?.state).toBe('queued');
     expect(new Date(row!.next_attempt_at).getTime()).toBeGreaterThan(Date.now() + 30_000);
   });
+
+  it('does not send a mail again because the store failed to record it as sent', async () => {
+    harness = await startTestGateway();
+    const db = harness.gateway.db;
+    await refuseSentMarks(db, true);
+    await harness.send({ from: 'alice@customer.test', subject: 'Hello', text: 'Hi' });
+    await harness.sink.waitForMails(1, 5000);
+    // Twenty polls of the outbox (50 ms apart in tests) with the mark still refused.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(harness.sink.attempts).toBe(1);
+    expect((await listOutbox(db))[0]?.state).toBe('queued');
+    await refuseSentMarks(db, false);
+    await waitUntil(async () => (await listOutbox(db))[0]?.state === 'sent', 5000, 'the mail to be recorded as sent');
+    expect(harness.sink.attempts).toBe(1);
+    expect((await listOutbox(db))[0]?.attempts).toBe(1);
+  });
 });
+
+/** A trigger that makes the store fail every update marking outbox mail sent (a real failure, from the database). */
+async function refuseSentMarks(db: Kysely<Database>, refuse: boolean): Promise<void> {
+  if (isPostgres(db)) {
+    if (refuse) {
+      await sql`create function refuse_sent() returns trigger language plpgsql as $$ begin if new.state = 'sent' then raise exception 'store refuses'; end if; return new; end $$`.execute(db);
+      await sql`create trigger refuse_sent before update on outbox for each row execute function refuse_sent()`.execute(db);
+    } else {
+      await sql`drop trigger refuse_sent on outbox`.execute(db);
+      await sql`drop function refuse_sent()`.execute(db);
+    }
+    return;
+  }
+  if (refuse) await sql`create trigger refuse_sent before update of state on outbox when new.state = 'sent' begin select raise(abort, 'store refuses'); end`.execute(db);
+  else await sql`drop trigger refuse_sent`.execute(db);
+}
