@@ -74,6 +74,10 @@ export class OutboxWorker {
 
   async stop(): Promise<void> {
     await this.loop.stop();
+    // Last chance for refused marks: forgotten here, their mails would go out again on restart.
+    if (this.unmarked.size > 0) {
+      await this.markUnmarked().catch((error: unknown) => this.logger.error({ err: error, outboxIds: [...this.unmarked] }, 'sent mail still not marked sent at stop'));
+    }
     this.mailer.close();
     await releaseMailClaims(this.db, this.gatewayId).catch(() => undefined);
   }
