@@ -89,13 +89,17 @@ export class SpoolWriter {
     const id = newSpoolId(receivedAt.getTime());
     const file = join(this.spoolDir, `${id}.eml`);
     const { size, head, inline } = await this.receiveBytes(stream, file, traceHeader(id, envelope, this.hostname, receivedAt));
+    // A message kept in memory has no file: no removal (a thread-pool round trip) for nothing.
+    const removeFile = async () => {
+      if (!inline) await rm(file, { force: true });
+    };
     if (stream.sizeExceeded) {
-      await rm(file, { force: true });
+      await removeFile();
       return { kind: 'oversized', bytes: stream.byteLength ?? size };
     }
     const refusal = screen(head);
     if (refusal) {
-      await rm(file, { force: true });
+      await removeFile();
       return { kind: 'refused', refusal };
     }
     const row: NewSpoolRow = {
@@ -118,7 +122,7 @@ export class SpoolWriter {
     try {
       await this.rows.commit(row);
     } catch (cause) {
-      await rm(file, { force: true });
+      await removeFile();
       throw new GuichetError('SPOOL_WRITE_FAILED', `spool row for ${id} not committed: ${String(cause)}`, { cause });
     }
     return { kind: 'spooled', id };
