@@ -4,9 +4,10 @@
  * runs of two versions compare the hours more than the code; alternating them round by round and
  * reading the per-round ratios is the comparison the README's figures rely on.
  * The base is checked out in a temporary git worktree (sharing this tree's node_modules) and
- * built there; each round runs `bench:filing` with the given options in both trees, base first
- * in odd rounds and second in even ones. Prints each run, the per-round ratios (current / base,
- * CPU per message) and their median; removes the worktree at the end.
+ * built there; each round runs `bench:filing` with the given options in both trees, the base
+ * first in rounds 0, 2, 4… and second in the others. Prints each round (CPU per message, and
+ * the main thread's), the per-round ratios (current / base) and their median; removes the
+ * worktree at the end.
  *
  *   npm run bench:compare -- --base HEAD~1 [--rounds 4] [-- --messages 3000 --warmup 6000 --kinds text]
  */
@@ -58,7 +59,8 @@ try {
     const results = Object.fromEntries(order.map((which) => [which, filingRun(which === 'base' ? worktree : here)])) as Record<'base' | 'current', Round>;
     const ratio = results.current.cpuMsPerMessage / results.base.cpuMsPerMessage;
     ratios.push(ratio);
-    console.log(JSON.stringify({ round, base: results.base.cpuMsPerMessage, current: results.current.cpuMsPerMessage, ratio: Number(ratio.toFixed(3)) }));
+    const { base, current } = results;
+    console.log(JSON.stringify({ round, base: base.cpuMsPerMessage, current: current.cpuMsPerMessage, ratio: Number(ratio.toFixed(3)), mainThread: { base: base.mainThreadCpuMs, current: current.mainThreadCpuMs } }));
   }
   console.log(`current / base, CPU per filed message: median ${median(ratios).toFixed(3)} over ${ratios.length} rounds (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`);
 } finally {
