@@ -1,11 +1,12 @@
 /**
- * Accuracy of reply stripping on ../shared/corpus/replies against test/fixtures/replies/labels.json:
+ * Accuracy of reply stripping on test/corpus/replies against test/fixtures/replies/labels.json:
  * a reply counts as right when its extracted new part keeps every labelled phrase of the new
  * text and none of the quoted or signature phrases. Prints the failures and the figure.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractNewPart } from '../src/parse/extract-new-part.js';
+import { corpusDir } from '../test/support/corpus.js';
 
 export interface ReplyScore {
   total: number;
@@ -28,7 +29,7 @@ export function scoreReplies(corpusDir: string, labelsFile: string): ReplyScore 
 
 if (process.argv[1]?.endsWith('eval-replies.ts')) {
   const root = join(import.meta.dirname, '..');
-  const score = scoreReplies(join(root, '..', 'shared', 'corpus', 'replies'), join(root, 'test', 'fixtures', 'replies', 'labels.json'));
+  const score = scoreReplies(corpusDir('replies'), join(root, 'test', 'fixtures', 'replies', 'labels.json'));
   for (const failure of score.failures) console.log(`${failure.file}: missing ${JSON.stringify(failure.missing)} leaked ${JSON.stringify(failure.leaked)}`);
   console.log(`reply stripping: ${score.right}/${score.total} right (${((100 * score.right) / score.total).toFixed(1)} %)`);
 }

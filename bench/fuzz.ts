@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { listSpool } from '../src/store/spool-repo.js';
 import { mutateMessage, seededRandom } from '../test/support/mutate-message.js';
+import { corpusDir } from '../test/support/corpus.js';
 import { SmtpDialog } from '../test/support/smtp-dialog.js';
 import { startTestGateway } from '../test/support/test-gateway.js';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '2000' }, seed: { type: 'string', default: '1' } } });
-const corpus = join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'mime');
+const corpus = corpusDir('mime');
 const messages = readdirSync(corpus).map((name) => readFileSync(join(corpus, name)));
 const random = seededRandom(Number(values.seed));
 const harness = await startTestGateway({ limits: { newTicketsPerSenderPerHour: 1_000_000 } }); // every message through filing, not held

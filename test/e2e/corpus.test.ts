@@ -8,11 +8,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSpool } from '../../src/store/spool-repo.js';
+import { corpusDir } from '../support/corpus.js';
 import { sendByDialog } from '../support/smtp-dialog.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
-const corpusDir = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'mime');
-const files = readdirSync(corpusDir).filter((name) => name.endsWith('.eml')).sort();
+const mimeDir = corpusDir('mime');
+const files = readdirSync(mimeDir).filter((name) => name.endsWith('.eml')).sort();
 
 /** The top-level From address, read independently of the code under test. */
 function headerFromAddress(raw: string): string {
@@ -27,7 +28,7 @@ const spoolIdByFile = new Map<string, string>();
 beforeAll(async () => {
   harness = await startTestGateway();
   for (const file of files) {
-    const raw = readFileSync(join(corpusDir, file), 'latin1');
+    const raw = readFileSync(join(mimeDir, file), 'latin1');
     const replies = await sendByDialog(harness.port, headerFromAddress(raw), ['support@example.org'], raw);
     expect(replies.data?.code, file).toBe(250);
     spoolIdByFile.set(file, /queued as (\S+)/.exec(replies.data?.text ?? '')?.[1] ?? '');
@@ -42,7 +43,7 @@ describe('shared corpus', () => {
   });
 
   it.each(files)('%s is filed, or quarantined with a reason', async (file) => {
-    const raw = readFileSync(join(corpusDir, file), 'latin1');
+    const raw = readFileSync(join(mimeDir, file), 'latin1');
     const entry = (await listSpool(harness.gateway.db)).find((row) => row.id === spoolIdByFile.get(file));
     expect(entry, file).toBeDefined();
     if (headerFromAddress(raw)) {

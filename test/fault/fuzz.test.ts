@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listSpool } from '../../src/store/spool-repo.js';
 import { mutateMessage, seededRandom } from '../support/mutate-message.js';
+import { corpusDir } from '../support/corpus.js';
 import { SmtpDialog } from '../support/smtp-dialog.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
-const corpus = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'mime');
+const corpus = corpusDir('mime');
 const messages = readdirSync(corpus).map((name) => readFileSync(join(corpus, name)));
 let harness: TestGateway;
 

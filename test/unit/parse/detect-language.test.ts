@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { detect } from 'tinyld/light';
 import { describe, expect, it } from 'vitest';
 import { byScriptOrWords, detectLanguage } from '../../../src/parse/detect-language.js';
+import { corpusDir } from '../../support/corpus.js';
 
 const samples: Record<string, string> = {
   fr: 'Bonjour, nous avons un souci avec la collecte : les dons ne sont plus enregistrés depuis hier. Merci pour votre aide.',
@@ -28,7 +29,7 @@ describe('detectLanguage', () => {
   });
 
   it('agrees with the model wherever it decides alone, on the shared corpus of replies', () => {
-    const dir = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'corpus', 'replies');
+    const dir = corpusDir('replies');
     let decided = 0;
     for (const file of readdirSync(dir)) {
       const sample = readFileSync(join(dir, file), 'utf8').slice(0, 500).trim();

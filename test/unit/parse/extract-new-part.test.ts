@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scoreReplies } from '../../../bench/eval-replies.js';
 import { extractNewPart } from '../../../src/parse/extract-new-part.js';
+import { corpusDir } from '../../support/corpus.js';
 
 describe('extractNewPart, HTML replies', () => {
   it.each([
@@ -69,7 +70,7 @@ describe('extractNewPart, plain text in our users’ languages', () => {
 describe('reply corpus', () => {
   it('strips at least 58 of the 60 labelled real replies correctly', () => {
     const root = join(import.meta.dirname, '..', '..', '..');
-    const score = scoreReplies(join(root, '..', 'shared', 'corpus', 'replies'), join(root, 'test', 'fixtures', 'replies', 'labels.json'));
+    const score = scoreReplies(corpusDir('replies'), join(root, 'test', 'fixtures', 'replies', 'labels.json'));
     expect(score.total).toBe(60);
     expect(score.failures.map((failure) => failure.file)).toEqual(['email_with_date_headers.txt']);
     expect(score.right).toBeGreaterThanOrEqual(58);
