@@ -5,8 +5,9 @@
  * reading the per-round ratios is the comparison the README's figures rely on.
  * The base is checked out in a temporary git worktree (sharing this tree's node_modules) and
  * built there; each round runs `bench:filing` with the given options in both trees, the base
- * first in rounds 0, 2, 4… and second in the others. Prints each round (CPU per message, and
- * the main thread's), the per-round ratios (current / base) and their median; removes the
+ * first in rounds 0, 2, 4… and second in the others. Prints each round (CPU per message, the
+ * main thread's, and filing's and delivery's where the build's benchmark measures them apart),
+ * the per-round ratios (current / base) and their median; removes the
  * worktree at the end.
  *
  *   npm run bench:compare -- --base HEAD~1 [--rounds 4] [-- --messages 3000 --warmup 6000 --kinds text]
@@ -38,6 +39,9 @@ function run(command: string, args: string[], cwd: string): string {
 interface Round {
   cpuMsPerMessage: number;
   mainThreadCpuMs: number;
+  /** The two phases, measured apart since the benchmark holds the acknowledgements (absent in older builds). */
+  filingCpuMs?: number;
+  deliveryCpuMs?: number;
 }
 
 /** One bench:filing run in `dir`: the JSON line of its first load. */
@@ -60,7 +64,7 @@ try {
     const ratio = results.current.cpuMsPerMessage / results.base.cpuMsPerMessage;
     ratios.push(ratio);
     const { base, current } = results;
-    console.log(JSON.stringify({ round, base: base.cpuMsPerMessage, current: current.cpuMsPerMessage, ratio: Number(ratio.toFixed(3)), mainThread: { base: base.mainThreadCpuMs, current: current.mainThreadCpuMs } }));
+    console.log(JSON.stringify({ round, base: base.cpuMsPerMessage, current: current.cpuMsPerMessage, ratio: Number(ratio.toFixed(3)), mainThread: { base: base.mainThreadCpuMs, current: current.mainThreadCpuMs }, filing: { base: base.filingCpuMs ?? null, current: current.filingCpuMs ?? null }, delivery: { base: base.deliveryCpuMs ?? null, current: current.deliveryCpuMs ?? null } }));
   }
   console.log(`current / base, CPU per filed message: median ${median(ratios).toFixed(3)} over ${ratios.length} rounds (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`);
 } finally {

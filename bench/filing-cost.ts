@@ -3,10 +3,13 @@
  * acknowledgement, then send it (to data/outbox/), with no SMTP session competing for the CPU.
  * For each kind of message, N messages are spooled first by the real spool writer in this
  * process; then the compiled `guichet serve` starts on that data directory and files them.
- * Reported: server CPU ms per filed message (from the "listening" line to spool and outbox
- * drained; all threads, and the main thread alone) and the filing rate. The gateway starts
- * filing a moment before it reports listening, which the figure slightly under-counts (a few ms
- * in seconds of work).
+ * The acknowledgements queued while the N are filed are held in the outbox (a trigger sets their
+ * next attempt far ahead), then released once the spool is empty: filing (parse … queue the
+ * acknowledgement) and delivering (compose the MIME, write it to data/outbox/, mark it sent) are
+ * measured one after the other. Reported, per measured message: server CPU ms of each phase and
+ * of both (all threads), of both on the main thread alone, and the filing rate. Without warm-up
+ * the gateway starts filing a moment before it reports listening, which the figure slightly
+ * under-counts (a few ms in seconds of work).
  * A freshly started process also pays for its warm-up: V8 compiles the hot code of the parser,
  * the store and the mailer while the first thousands of messages go through (seconds of CPU in
  * its background threads). With --warmup W, W more messages are spooled and held back from the
@@ -20,6 +23,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
 import { SpoolWriter } from '../src/spool/spool-writer.js';
 import { openDatabase } from '../src/store/open-database.js';
 import { startGatewayProcess, writeConfig } from '../test/support/gateway-process.js';
@@ -41,6 +45,7 @@ const { values } = parseArgs({
 const messages = Number(values.messages);
 const warmup = Number(values.warmup);
 const HELD_BACK = '9999-12-31T00:00:00.000Z';
+const HOLD_TRIGGER = 'bench_hold_outbox';
 type Load = MessageKind | 'mix';
 const loads = values.kinds.split(',') as Load[];
 
@@ -66,23 +71,58 @@ async function measure(load: Load) {
   const dataDir = join(dir, 'data');
   await spoolMessages(dataDir, load);
   const config = writeConfig(dir, { dataDir, smtp: { port: 0 }, logLevel: 'warn', secret: 'bench-secret-0123456789' });
-  const gateway = await startGatewayProcess(config, values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [], { built: true });
   const db = await openDatabase(dataDir);
+  if (warmup === 0) await holdNewMail(db);
+  const gateway = await startGatewayProcess(config, values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [], { built: true });
+  const pid = gateway.child.pid!;
   if (warmup > 0) {
     await waitUntil(async () => (await countUndone(db, { heldUntil: HELD_BACK })) === 0, 600_000, 'warm-up messages filed and acknowledged');
+    await holdNewMail(db);
     await db.updateTable('spool').set({ not_before: null }).where('not_before', '=', HELD_BACK).execute();
   }
-  const before = procStats(gateway.child.pid!).cpuSeconds;
-  const mainBefore = mainThreadCpuSeconds(gateway.child.pid!);
-  const start = performance.now();
-  await waitUntilDrained(db, 600_000, 'spool and outbox drained');
+  const atStart = snapshot(pid);
+  await waitUntil(async () => (await countPendingSpool(db)) === 0, 600_000, 'measured messages filed, their acknowledgements queued');
+  const filed = snapshot(pid);
+  await sql`DROP TRIGGER ${sql.id(HOLD_TRIGGER)}`.execute(db);
+  await db.updateTable('outbox').set({ next_attempt_at: new Date().toISOString() }).where('next_attempt_at', '=', HELD_BACK).execute();
+  await waitUntilDrained(db, 600_000, 'acknowledgements delivered');
+  const delivered = snapshot(pid);
+  const { peakRssMb } = procStats(pid);
   await db.destroy();
-  const seconds = (performance.now() - start) / 1000;
-  const after = procStats(gateway.child.pid!);
-  const mainCpu = mainThreadCpuSeconds(gateway.child.pid!) - mainBefore;
   await gateway.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
-  return { load, messages, warmup, cpuMsPerMessage: Number((((after.cpuSeconds - before) * 1000) / messages).toFixed(2)), mainThreadCpuMs: Number(((mainCpu * 1000) / messages).toFixed(2)), filedPerSecond: Math.round(messages / seconds), peakRssMb: after.peakRssMb };
+  const perMessage = (seconds: number) => Number(((seconds * 1000) / messages).toFixed(2));
+  return {
+    load,
+    messages,
+    warmup,
+    cpuMsPerMessage: perMessage(delivered.cpu - atStart.cpu),
+    filingCpuMs: perMessage(filed.cpu - atStart.cpu),
+    deliveryCpuMs: perMessage(delivered.cpu - filed.cpu),
+    mainThreadCpuMs: perMessage(delivered.mainCpu - atStart.mainCpu),
+    filedPerSecond: Math.round(messages / ((filed.at - atStart.at) / 1000)),
+    deliveredPerSecond: Math.round(messages / ((delivered.at - filed.at) / 1000)),
+    peakRssMb,
+  };
+}
+
+/**
+ * From here on, mail queued by the gateway waits (its next attempt far ahead, set by a trigger)
+ * so that filing and delivering the acknowledgements are measured one after the other. The
+ * trigger's own update is counted in filing's figure.
+ */
+async function holdNewMail(db: Awaited<ReturnType<typeof openDatabase>>): Promise<void> {
+  await sql`CREATE TRIGGER ${sql.id(HOLD_TRIGGER)} AFTER INSERT ON outbox BEGIN UPDATE outbox SET next_attempt_at = ${sql.lit(HELD_BACK)} WHERE id = NEW.id; END`.execute(db);
+}
+
+/** Filing a message and queueing its acknowledgement are one transaction: no pending entry left means both done. */
+async function countPendingSpool(db: Awaited<ReturnType<typeof openDatabase>>): Promise<number> {
+  const row = await db.selectFrom('spool').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'pending').executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+function snapshot(pid: number) {
+  return { cpu: procStats(pid).cpuSeconds, mainCpu: mainThreadCpuSeconds(pid), at: performance.now() };
 }
 
 const rows = [];
@@ -93,7 +133,7 @@ for (const load of loads) {
     console.log(JSON.stringify({ round, ...run }));
     runs.push(run);
   }
-  rows.push({ load, messages, warmup, cpuMsPerMessage: median(runs.map((run) => run.cpuMsPerMessage)), mainThreadCpuMs: median(runs.map((run) => run.mainThreadCpuMs)), filedPerSecond: median(runs.map((run) => run.filedPerSecond)), peakRssMb: median(runs.map((run) => run.peakRssMb)) });
+  rows.push({ load, messages, warmup, cpuMsPerMessage: median(runs.map((run) => run.cpuMsPerMessage)), filingCpuMs: median(runs.map((run) => run.filingCpuMs)), deliveryCpuMs: median(runs.map((run) => run.deliveryCpuMs)), mainThreadCpuMs: median(runs.map((run) => run.mainThreadCpuMs)), filedPerSecond: median(runs.map((run) => run.filedPerSecond)), deliveredPerSecond: median(runs.map((run) => run.deliveredPerSecond)), peakRssMb: median(runs.map((run) => run.peakRssMb)) });
 }
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, compiled gateway, ${warmup} warm-up messages filed before the ${messages} measured, medians of ${values.repeat}`);
 console.table(rows);
