@@ -4,13 +4,22 @@
  * a crash overwrites the same file instead of creating a second one. The envelope is kept in
  * X-Guichet-Envelope-* headers at the top, so the files can be replayed into a relay later.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { composeMail } from './compose-mail.js';
 import { MailerError, type Mailer } from './mailer.js';
 import type { OutgoingMail } from './outgoing-mail.js';
+
+/**
+ * Mails up to this size are written with synchronous calls on the event loop. Creating, writing
+ * and renaming a 3 KB file took about 50 µs of CPU on the reference machine (2 vCPU VM, ext4),
+ * the same calls through libuv's thread pool about 200 µs: each wakes a pool thread, then the
+ * loop. SQLite's own writes already run on this thread. Larger mails (attachments) go through
+ * the pool, so that writing them does not hold every SMTP session for milliseconds.
+ */
+const WRITTEN_INLINE_BYTES = 256 * 1024;
 
 export class FileMailer implements Mailer {
   private readonly transport: Transporter;
@@ -28,8 +37,14 @@ export class FileMailer implements Mailer {
         `X-Guichet-Envelope-To: ${mail.envelope.to.map((to) => `<${to}>`).join(', ')}\r\n`;
       const name = `${String(jobId).padStart(8, '0')}.eml`;
       const temporary = join(this.outboxDir, `.${name}.tmp`);
-      await writeFile(temporary, Buffer.concat([Buffer.from(envelope), info.message]));
-      await rename(temporary, join(this.outboxDir, name));
+      const file = Buffer.concat([Buffer.from(envelope), info.message]);
+      if (file.length <= WRITTEN_INLINE_BYTES) {
+        writeFileSync(temporary, file);
+        renameSync(temporary, join(this.outboxDir, name));
+      } else {
+        await writeFile(temporary, file);
+        await rename(temporary, join(this.outboxDir, name));
+      }
     } catch (error) {
       throw new MailerError(`cannot write to ${this.outboxDir}: ${(error as Error).message}`, false);
     }

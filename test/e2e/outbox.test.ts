@@ -9,11 +9,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/store/database-schema.js';
 import { pino } from 'pino';
 import { OutboxWorker } from '../../src/notify/outbox-worker.js';
-import type { OutgoingMail } from '../../src/notify/outgoing-mail.js';
 import { SmtpMailer } from '../../src/notify/smtp-mailer.js';
 import { enqueueMail, listOutbox } from '../../src/store/outbox-repo.js';
 import { isPostgres } from '../../src/store/store-dialect.js';
 import { ticketDetail } from '../../src/tickets/ticket-view.js';
+import { outgoingTestMail } from '../support/outgoing-test-mail.js';
 import { waitUntil } from '../support/smtp-sink.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
@@ -55,11 +55,11 @@ describe('outbox', () => {
     harness = await startTestGateway({ outbound: { smtp: { host: '127.0.0.1', port: 1 }, retryBaseMs: 200 } });
     // The relay is down: the first mail of ticket 7 is deferred; the second must not overtake it.
     await harness.gateway.db.transaction().execute(async (trx) => {
-      await enqueueMail(trx, { ticketId: 7, event: 'test', mail: testMail('first'), automatic: false, at: new Date().toISOString() });
+      await enqueueMail(trx, { ticketId: 7, event: 'test', mail: outgoingTestMail('first'), automatic: false, at: new Date().toISOString() });
     });
     await waitUntil(async () => ((await listOutbox(harness.gateway.db))[0]?.attempts ?? 0) >= 1, 5000, 'a failed attempt');
     await harness.gateway.db.transaction().execute(async (trx) => {
-      await enqueueMail(trx, { ticketId: 7, event: 'test', mail: testMail('second'), automatic: false, at: new Date().toISOString() });
+      await enqueueMail(trx, { ticketId: 7, event: 'test', mail: outgoingTestMail('second'), automatic: false, at: new Date().toISOString() });
     });
     await harness.gateway.outboxWorker.sendDue();
     const [first, second] = await listOutbox(harness.gateway.db);
@@ -98,7 +98,7 @@ describe('outbox', () => {
     // A worker of our own, driven pass by pass: the gateway's would race it for the row.
     await harness.gateway.outboxWorker.stop();
     const worker = new OutboxWorker(db, new SmtpMailer({ host: '127.0.0.1', port: harness.sink.port, secure: false, requireTLS: false }, 'test.example.org'), pino({ level: 'silent' }), { maxAttempts: 3, retryBaseMs: 50 });
-    await db.transaction().execute((trx) => enqueueMail(trx, { ticketId: 1, event: 'test', mail: testMail('Hello'), automatic: false, at: new Date().toISOString() }));
+    await db.transaction().execute((trx) => enqueueMail(trx, { ticketId: 1, event: 'test', mail: outgoingTestMail('Hello'), automatic: false, at: new Date().toISOString() }));
     await refuseSentMarks(db, true);
     await worker.sendDue();
     expect(harness.sink.attempts).toBe(1);
@@ -124,21 +124,4 @@ async function refuseSentMarks(db: Kysely<Database>, refuse: boolean): Promise<v
   }
   if (refuse) await sql`create trigger refuse_sent before update of state on outbox when new.state = 'sent' begin select raise(abort, 'store refuses'); end`.execute(db);
   else await sql`drop trigger refuse_sent`.execute(db);
-}
-
-function testMail(subject: string): OutgoingMail {
-  return {
-    from: { name: 'Support', address: 'support@example.org' },
-    to: ['alice@customer.test'],
-    cc: [],
-    replyTo: 'support@example.org',
-    subject,
-    text: subject,
-    html: `<p>${subject}</p>`,
-    messageId: `<${subject.replace(/\W/g, '')}@example.org>`,
-    inReplyTo: null,
-    references: [],
-    headers: {},
-    envelope: { from: '', to: ['alice@customer.test'] },
-  };
 }
