@@ -9,14 +9,15 @@
  * measured one after the other. Reported, per measured message: server CPU ms of each phase and
  * of both (all threads), of both on the main thread alone, and the filing rate. Without warm-up
  * the gateway starts filing a moment before it reports listening, which the figure slightly
- * under-counts (a few ms in seconds of work).
+ * under-counts (a few ms in seconds of work). With --together the acknowledgements are not held:
+ * they go out while the messages are filed, as in service, and only the total is reported.
  * A freshly started process also pays for its warm-up: V8 compiles the hot code of the parser,
  * the store and the mailer while the first thousands of messages go through (seconds of CPU in
  * its background threads). With --warmup W, W more messages are spooled and held back from the
  * N measured (their `not_before` far ahead); the gateway files and acknowledges the W first, then
  * the N are released and measured alone, as a server that has been running a while files them.
  *
- *   npm run bench:filing -- --messages 2000 --kinds text,html,mix [--warmup 4000] [--repeat 3] [--profile DIR]
+ *   npm run bench:filing -- --messages 2000 --kinds text,html,mix [--warmup 4000] [--repeat 3] [--together] [--profile DIR]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -40,6 +41,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '0' },
     /** Writes a V8 CPU profile of each gateway run into this directory. */
     profile: { type: 'string' },
+    /** Acknowledgements delivered while the messages are filed, as in service: one figure for both. */
+    together: { type: 'boolean', default: false },
   },
 });
 const messages = Number(values.messages);
@@ -72,19 +75,22 @@ async function measure(load: Load) {
   await spoolMessages(dataDir, load);
   const config = writeConfig(dir, { dataDir, smtp: { port: 0 }, logLevel: 'warn', secret: 'bench-secret-0123456789' });
   const db = await openDatabase(dataDir);
-  if (warmup === 0) await holdNewMail(db);
+  const hold = !values.together;
+  if (warmup === 0 && hold) await holdNewMail(db);
   const gateway = await startGatewayProcess(config, values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [], { built: true });
   const pid = gateway.child.pid!;
   if (warmup > 0) {
     await waitUntil(async () => (await countUndone(db, { heldUntil: HELD_BACK })) === 0, 600_000, 'warm-up messages filed and acknowledged');
-    await holdNewMail(db);
+    if (hold) await holdNewMail(db);
     await db.updateTable('spool').set({ not_before: null }).where('not_before', '=', HELD_BACK).execute();
   }
   const atStart = snapshot(pid);
   await waitUntil(async () => (await countPendingSpool(db)) === 0, 600_000, 'measured messages filed, their acknowledgements queued');
   const filed = snapshot(pid);
-  await sql`DROP TRIGGER ${sql.id(HOLD_TRIGGER)}`.execute(db);
-  await db.updateTable('outbox').set({ next_attempt_at: new Date().toISOString() }).where('next_attempt_at', '=', HELD_BACK).execute();
+  if (hold) {
+    await sql`DROP TRIGGER ${sql.id(HOLD_TRIGGER)}`.execute(db);
+    await db.updateTable('outbox').set({ next_attempt_at: new Date().toISOString() }).where('next_attempt_at', '=', HELD_BACK).execute();
+  }
   await waitUntilDrained(db, 600_000, 'acknowledgements delivered');
   const delivered = snapshot(pid);
   const { peakRssMb } = procStats(pid);
@@ -97,11 +103,11 @@ async function measure(load: Load) {
     messages,
     warmup,
     cpuMsPerMessage: perMessage(delivered.cpu - atStart.cpu),
-    filingCpuMs: perMessage(filed.cpu - atStart.cpu),
-    deliveryCpuMs: perMessage(delivered.cpu - filed.cpu),
+    filingCpuMs: hold ? perMessage(filed.cpu - atStart.cpu) : null,
+    deliveryCpuMs: hold ? perMessage(delivered.cpu - filed.cpu) : null,
     mainThreadCpuMs: perMessage(delivered.mainCpu - atStart.mainCpu),
     filedPerSecond: Math.round(messages / ((filed.at - atStart.at) / 1000)),
-    deliveredPerSecond: Math.round(messages / ((delivered.at - filed.at) / 1000)),
+    deliveredPerSecond: hold ? Math.round(messages / ((delivered.at - filed.at) / 1000)) : null,
     peakRssMb,
   };
 }
@@ -127,13 +133,17 @@ function snapshot(pid: number) {
 
 const rows = [];
 for (const load of loads) {
-  const runs = [];
+  const runs: Awaited<ReturnType<typeof measure>>[] = [];
   for (let round = 0; round < Number(values.repeat); round += 1) {
     const run = await measure(load);
     console.log(JSON.stringify({ round, ...run }));
     runs.push(run);
   }
-  rows.push({ load, messages, warmup, cpuMsPerMessage: median(runs.map((run) => run.cpuMsPerMessage)), filingCpuMs: median(runs.map((run) => run.filingCpuMs)), deliveryCpuMs: median(runs.map((run) => run.deliveryCpuMs)), mainThreadCpuMs: median(runs.map((run) => run.mainThreadCpuMs)), filedPerSecond: median(runs.map((run) => run.filedPerSecond)), deliveredPerSecond: median(runs.map((run) => run.deliveredPerSecond)), peakRssMb: median(runs.map((run) => run.peakRssMb)) });
+  const mid = (figure: (run: (typeof runs)[number]) => number | null) => {
+    const figures = runs.map(figure).filter((value): value is number => value !== null);
+    return figures.length > 0 ? median(figures) : null;
+  };
+  rows.push({ load, messages, warmup, cpuMsPerMessage: mid((run) => run.cpuMsPerMessage), filingCpuMs: mid((run) => run.filingCpuMs), deliveryCpuMs: mid((run) => run.deliveryCpuMs), mainThreadCpuMs: mid((run) => run.mainThreadCpuMs), filedPerSecond: mid((run) => run.filedPerSecond), deliveredPerSecond: mid((run) => run.deliveredPerSecond), peakRssMb: mid((run) => run.peakRssMb) });
 }
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, compiled gateway, ${warmup} warm-up messages filed before the ${messages} measured, medians of ${values.repeat}`);
 console.table(rows);
