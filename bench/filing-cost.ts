@@ -10,7 +10,8 @@
  * of both (all threads), of both on the main thread alone, and the filing rate. Without warm-up
  * the gateway starts filing a moment before it reports listening, which the figure slightly
  * under-counts (a few ms in seconds of work). With --together the acknowledgements are not held:
- * they go out while the messages are filed, as in service, and only the total is reported.
+ * they go out while the messages are filed, as in service, and only the total is reported; the
+ * filing rate then runs until the spool is empty, with delivery sharing the CPU meanwhile.
  * A freshly started process also pays for its warm-up: V8 compiles the hot code of the parser,
  * the store and the mailer while the first thousands of messages go through (seconds of CPU in
  * its background threads). With --warmup W, W more messages are spooled and held back from the
