@@ -15,7 +15,9 @@ import { readReportedMessageIds } from './read-reported-message-ids.js';
 import { storeAttachment } from './store-attachment.js';
 
 export async function parseMessage(raw: RawMessage, dataDir: string): Promise<ParsedMessage> {
-  const parser = new MailParser({ skipImageLinks: true, maxHtmlLengthToParse: 2 * 1024 * 1024 });
+  // skipTextToHtml: mailparser would otherwise also render the text part as HTML, finding its
+  // links with linkify-it, for every message; Guichet never reads that rendering.
+  const parser = new MailParser({ skipImageLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 2 * 1024 * 1024 });
   let headerLines: HeaderLines = [];
   let body: MessageText = { type: 'text' };
   const attachments: StoredAttachment[] = [];
