@@ -25,12 +25,13 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { SpoolWriter } from '../src/spool/spool-writer.js';
+import type { Database } from '../src/store/database-schema.js';
 import { openDatabase } from '../src/store/open-database.js';
 import { startGatewayProcess, writeConfig } from '../test/support/gateway-process.js';
 import { waitUntil } from '../test/support/smtp-sink.js';
-import { countUndone, waitUntilDrained } from '../test/support/test-store.js';
+import { countPendingSpool, countUndone, waitUntilDrained } from '../test/support/test-store.js';
 import { benchMessageOfKind, kindInMix, type MessageKind } from './message-mix.js';
 import { mainThreadCpuSeconds, median, procStats } from './proc-stats.js';
 
@@ -86,6 +87,7 @@ async function measure(load: Load) {
     await db.updateTable('spool').set({ not_before: null }).where('not_before', '=', HELD_BACK).execute();
   }
   const atStart = snapshot(pid);
+  // Filing a message and queueing its acknowledgement are one transaction: no pending entry left means both done.
   await waitUntil(async () => (await countPendingSpool(db)) === 0, 600_000, 'measured messages filed, their acknowledgements queued');
   const filed = snapshot(pid);
   if (hold) {
@@ -118,14 +120,8 @@ async function measure(load: Load) {
  * so that filing and delivering the acknowledgements are measured one after the other. The
  * trigger's own update is counted in filing's figure.
  */
-async function holdNewMail(db: Awaited<ReturnType<typeof openDatabase>>): Promise<void> {
+async function holdNewMail(db: Kysely<Database>): Promise<void> {
   await sql`CREATE TRIGGER ${sql.id(HOLD_TRIGGER)} AFTER INSERT ON outbox BEGIN UPDATE outbox SET next_attempt_at = ${sql.lit(HELD_BACK)} WHERE id = NEW.id; END`.execute(db);
-}
-
-/** Filing a message and queueing its acknowledgement are one transaction: no pending entry left means both done. */
-async function countPendingSpool(db: Awaited<ReturnType<typeof openDatabase>>): Promise<number> {
-  const row = await db.selectFrom('spool').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'pending').executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 function snapshot(pid: number) {

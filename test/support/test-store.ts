@@ -50,9 +50,14 @@ export async function waitUntilDrained(db: Kysely<Database>, timeoutMs: number, 
  * with thousands queued). Entries whose `not_before` is `heldUntil` are left out of the count.
  */
 export async function countUndone(db: Kysely<Database>, options: { heldUntil?: string } = {}): Promise<number> {
+  const queued = db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'queued');
+  return (await countPendingSpool(db, options)) + Number((await queued.executeTakeFirstOrThrow()).n);
+}
+
+/** Spool entries still to file, counted; entries whose `not_before` is `heldUntil` are left out. */
+export async function countPendingSpool(db: Kysely<Database>, options: { heldUntil?: string } = {}): Promise<number> {
   let pending = db.selectFrom('spool').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'pending');
   const heldUntil = options.heldUntil;
   if (heldUntil !== undefined) pending = pending.where((eb) => eb.or([eb('not_before', 'is', null), eb('not_before', '!=', heldUntil)]));
-  const queued = db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'queued');
-  return Number((await pending.executeTakeFirstOrThrow()).n) + Number((await queued.executeTakeFirstOrThrow()).n);
+  return Number((await pending.executeTakeFirstOrThrow()).n);
 }
