@@ -14,11 +14,11 @@ export interface ReplyScore {
   failures: { file: string; missing: string[]; leaked: string[] }[];
 }
 
-export function scoreReplies(corpusDir: string, labelsFile: string): ReplyScore {
+export function scoreReplies(repliesDir: string, labelsFile: string): ReplyScore {
   const { labels } = JSON.parse(readFileSync(labelsFile, 'utf8')) as { labels: Record<string, { keep: string[]; drop: string[] }> };
   const failures: ReplyScore['failures'] = [];
   for (const [file, label] of Object.entries(labels)) {
-    const part = extractNewPart(readFileSync(join(corpusDir, file), 'utf8'), null);
+    const part = extractNewPart(readFileSync(join(repliesDir, file), 'utf8'), null);
     const missing = label.keep.filter((phrase) => !part.includes(phrase));
     const leaked = label.drop.filter((phrase) => part.includes(phrase));
     if (missing.length > 0 || leaked.length > 0) failures.push({ file, missing, leaked });
