@@ -37,13 +37,14 @@ export class FileMailer implements Mailer {
         `X-Guichet-Envelope-To: ${mail.envelope.to.map((to) => `<${to}>`).join(', ')}\r\n`;
       const name = `${String(jobId).padStart(8, '0')}.eml`;
       const temporary = join(this.outboxDir, `.${name}.tmp`);
+      const destination = join(this.outboxDir, name);
       const file = Buffer.concat([Buffer.from(envelope), info.message]);
       if (file.length <= WRITTEN_INLINE_BYTES) {
         writeFileSync(temporary, file);
-        renameSync(temporary, join(this.outboxDir, name));
+        renameSync(temporary, destination);
       } else {
         await writeFile(temporary, file);
-        await rename(temporary, join(this.outboxDir, name));
+        await rename(temporary, destination);
       }
     } catch (error) {
       throw new MailerError(`cannot write to ${this.outboxDir}: ${(error as Error).message}`, false);
