@@ -17,7 +17,9 @@ import { storeAttachment } from './store-attachment.js';
 export async function parseMessage(raw: RawMessage, dataDir: string): Promise<ParsedMessage> {
   // skipTextToHtml: mailparser would otherwise also render the text part as HTML, finding its
   // links with linkify-it, for every message; Guichet never reads that rendering.
-  const parser = new MailParser({ skipImageLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 2 * 1024 * 1024 });
+  // checksumAlgo: false: mailparser would hash each attachment with MD5 for a `checksum` Guichet
+  // does not read; storeAttachment hashes it (SHA-256) as it writes it.
+  const parser = new MailParser({ skipImageLinks: true, skipTextToHtml: true, checksumAlgo: false, maxHtmlLengthToParse: 2 * 1024 * 1024 });
   let headerLines: HeaderLines = [];
   let body: MessageText = { type: 'text' };
   const attachments: StoredAttachment[] = [];
