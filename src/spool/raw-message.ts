@@ -84,8 +84,3 @@ function readInChunks(file: string): Readable {
     },
   });
 }
-
-/** A raw message given as a file path, for scripts that parse a file directly. */
-export function rawMessageFile(file: string): RawMessage {
-  return rawMessageOf('', { raw: null, raw_path: file });
-}
