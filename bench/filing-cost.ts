@@ -7,7 +7,8 @@
  * next attempt far ahead), then released once the spool is empty: filing (parse … queue the
  * acknowledgement) and delivering (compose the MIME, write it to data/outbox/, mark it sent) are
  * measured one after the other. Reported, per measured message: server CPU ms of each phase and
- * of both (all threads), of both on the main thread alone, and the filing rate. Without warm-up
+ * of both (all threads), of both on the main thread alone, the filing rate, and the bytes filing
+ * wrote to storage (database, WAL and its checkpoints, attachments; from /proc/<pid>/io). Without warm-up
  * the gateway starts filing a moment before it reports listening, which the figure slightly
  * under-counts (a few ms in seconds of work). With --together the acknowledgements are not held:
  * they go out while the messages are filed, as in service, and only the total is reported; the
@@ -33,7 +34,7 @@ import { startGatewayProcess, writeConfig } from '../test/support/gateway-proces
 import { waitUntil } from '../test/support/smtp-sink.js';
 import { countPendingSpool, countUndone, waitUntilDrained } from '../test/support/test-store.js';
 import { benchMessageOfKind, kindInMix, type MessageKind } from './message-mix.js';
-import { mainThreadCpuSeconds, median, procStats } from './proc-stats.js';
+import { mainThreadCpuSeconds, median, procStats, writtenBytes } from './proc-stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -111,6 +112,7 @@ async function measure(load: Load) {
     mainThreadCpuMs: perMessage(delivered.mainCpu - atStart.mainCpu),
     filedPerSecond: Math.round(messages / ((filed.at - atStart.at) / 1000)),
     deliveredPerSecond: hold ? Math.round(messages / ((delivered.at - filed.at) / 1000)) : null,
+    filingWrittenKb: hold ? Math.round((filed.written - atStart.written) / 1024 / messages) : null,
     peakRssMb,
   };
 }
@@ -125,7 +127,7 @@ async function holdNewMail(db: Kysely<Database>): Promise<void> {
 }
 
 function snapshot(pid: number) {
-  return { cpu: procStats(pid).cpuSeconds, mainCpu: mainThreadCpuSeconds(pid), at: performance.now() };
+  return { cpu: procStats(pid).cpuSeconds, mainCpu: mainThreadCpuSeconds(pid), written: writtenBytes(pid), at: performance.now() };
 }
 
 const rows = [];
@@ -140,7 +142,7 @@ for (const load of loads) {
     const figures = runs.map(figure).filter((value): value is number => value !== null);
     return figures.length > 0 ? median(figures) : null;
   };
-  rows.push({ load, messages, warmup, cpuMsPerMessage: mid((run) => run.cpuMsPerMessage), filingCpuMs: mid((run) => run.filingCpuMs), deliveryCpuMs: mid((run) => run.deliveryCpuMs), mainThreadCpuMs: mid((run) => run.mainThreadCpuMs), filedPerSecond: mid((run) => run.filedPerSecond), deliveredPerSecond: mid((run) => run.deliveredPerSecond), peakRssMb: mid((run) => run.peakRssMb) });
+  rows.push({ load, messages, warmup, cpuMsPerMessage: mid((run) => run.cpuMsPerMessage), filingCpuMs: mid((run) => run.filingCpuMs), deliveryCpuMs: mid((run) => run.deliveryCpuMs), mainThreadCpuMs: mid((run) => run.mainThreadCpuMs), filedPerSecond: mid((run) => run.filedPerSecond), deliveredPerSecond: mid((run) => run.deliveredPerSecond), filingWrittenKb: mid((run) => run.filingWrittenKb), peakRssMb: mid((run) => run.peakRssMb) });
 }
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, compiled gateway, ${warmup} warm-up messages filed before the ${messages} measured, medians of ${values.repeat}`);
 console.table(rows);

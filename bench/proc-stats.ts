@@ -14,6 +14,11 @@ export function procStats(pid: number): { cpuSeconds: number; peakRssMb: number 
   return { cpuSeconds: cpuSecondsIn(`/proc/${pid}/stat`), peakRssMb: Math.round(hwm / 1024) };
 }
 
+/** Bytes the process has caused to be written to storage (all threads: WAL, checkpoints, files), from /proc/<pid>/io. */
+export function writtenBytes(pid: number): number {
+  return Number(/^write_bytes:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+}
+
 /** The median of repeated runs' figures (the lower middle one for an even count). */
 export function median(figures: readonly number[]): number {
   return [...figures].sort((a, b) => a - b)[Math.floor((figures.length - 1) / 2)]!;
