@@ -6,7 +6,8 @@
  * The base is checked out in a temporary git worktree (sharing this tree's node_modules) and
  * built there; each round runs `bench:filing` with the given options in both trees, the base
  * first in rounds 0, 2, 4… and second in the others. Prints each round (CPU per message, the
- * main thread's, and filing's and delivery's where the build's benchmark measures them apart),
+ * main thread's, filing's and delivery's where the build's benchmark measures them apart, and
+ * the KB filing wrote per message where it reports them),
  * the per-round ratios (current / base) and their median; removes the
  * worktree at the end.
  *
@@ -42,6 +43,8 @@ interface Round {
   /** The two phases, measured apart since the benchmark holds the acknowledgements (absent in older builds). */
   filingCpuMs?: number;
   deliveryCpuMs?: number;
+  /** KB written to storage per message while filing (absent in older builds). */
+  filingWrittenKb?: number;
 }
 
 /** One bench:filing run in `dir`: the JSON line of its first load. */
@@ -64,7 +67,7 @@ try {
     const ratio = results.current.cpuMsPerMessage / results.base.cpuMsPerMessage;
     ratios.push(ratio);
     const { base, current } = results;
-    console.log(JSON.stringify({ round, base: base.cpuMsPerMessage, current: current.cpuMsPerMessage, ratio: Number(ratio.toFixed(3)), mainThread: { base: base.mainThreadCpuMs, current: current.mainThreadCpuMs }, filing: { base: base.filingCpuMs ?? null, current: current.filingCpuMs ?? null }, delivery: { base: base.deliveryCpuMs ?? null, current: current.deliveryCpuMs ?? null } }));
+    console.log(JSON.stringify({ round, base: base.cpuMsPerMessage, current: current.cpuMsPerMessage, ratio: Number(ratio.toFixed(3)), mainThread: { base: base.mainThreadCpuMs, current: current.mainThreadCpuMs }, filing: { base: base.filingCpuMs ?? null, current: current.filingCpuMs ?? null }, delivery: { base: base.deliveryCpuMs ?? null, current: current.deliveryCpuMs ?? null }, filingWrittenKb: { base: base.filingWrittenKb ?? null, current: current.filingWrittenKb ?? null } }));
   }
   console.log(`current / base, CPU per filed message: median ${median(ratios).toFixed(3)} over ${ratios.length} rounds (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`);
 } finally {
