@@ -24,7 +24,7 @@ import { resolveRecipient } from '../smtp/resolve-recipient.js';
 import type { Database, SpoolRow, TicketRow } from '../store/database-schema.js';
 import { recordDecision } from '../store/decision-repo.js';
 import { rawMessageOf } from './raw-message.js';
-import { lockPendingSpool, markSpoolFiled, markSpoolHeld, markSpoolQuarantined } from '../store/spool-repo.js';
+import { lockPendingSpool, markSpoolFiled, markSpoolHeld, markSpoolQuarantined, type ClaimedSpoolEntry } from '../store/spool-repo.js';
 import { countTicketsOpenedBy, findLastLanguageOf, lockTicket, threadLookups } from '../store/ticket-repo.js';
 import { readSubjectTag } from '../thread/read-subject-tag.js';
 import { fileAgentReply } from '../tickets/file-agent-reply.js';
@@ -69,7 +69,7 @@ export interface PreparedEntry {
  * Parses the message and checks its sender's authentication. Independent per message, so the
  * spool worker runs several at once (DNS round trips overlap); filing then runs one at a time.
  */
-export async function prepareSpoolEntry(deps: PipelineDeps, entry: SpoolRow): Promise<PreparedEntry | ProcessResult> {
+export async function prepareSpoolEntry(deps: PipelineDeps, entry: ClaimedSpoolEntry): Promise<PreparedEntry | ProcessResult> {
   const { db, config } = deps;
   const raw = rawMessageOf(config.dataDir, entry);
   let message: ParsedMessage;

@@ -1,6 +1,7 @@
 /**
- * Where a spooled message's bytes are. Small messages travel in their spool row, committed by
- * the same group commit (and the same fsync) as the row itself; larger ones are streamed to
+ * Where a spooled message's bytes are. Small messages go in spool_raw, committed by the same
+ * group commit (and the same fsync) as their spool row, and are handed to the worker with the
+ * claimed entry; larger ones are streamed to
  * `spool/<id>.eml` and fsynced before the row points at them. Readers open either the same way.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { endOfHeaders, MAX_HEADER_BYTES } from './header-block.js';
 
-/** Messages up to this size (trace header included) are kept in the spool row. */
+/** Messages up to this size (trace header included) are kept in the database (spool_raw). */
 export const INLINE_MESSAGE_BYTES = 256 * 1024;
 
 export interface RawMessage {

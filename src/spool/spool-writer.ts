@@ -1,6 +1,7 @@
 /**
  * Durable accept. The DATA stream, behind a Received: trace header (RFC 5321 4.4), goes into
- * the spool row itself when it is small (up to INLINE_MESSAGE_BYTES), else to
+ * spool_raw, beside its spool row and in the same transaction, when it is small (up to
+ * INLINE_MESSAGE_BYTES), else to
  * dataDir/spool/<id>.eml, fsync'd, with the spool directory fsync'd once per batch. The rows of
  * concurrent sessions are committed together (group commit; on SQLite the commit resolves once
  * the WAL is fsynced, see store/wal-sync.ts). Only then does the caller answer 250: a file
@@ -11,9 +12,8 @@ import { mkdirSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { Kysely } from 'kysely';
 import { GuichetError } from '../guichet-error.js';
-import type { Insertable } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Database, SpoolTable } from '../store/database-schema.js';
 import { GroupCommit } from '../group-commit.js';
 import { HeaderBlock } from './header-block.js';
@@ -42,7 +42,11 @@ export type HeaderScreen = (headerBlock: string) => Refusal | null;
 
 const RECEIVING_GRACE_MS = 250;
 
-type NewSpoolRow = Insertable<SpoolTable>;
+/** A spool row to insert, and the message's bytes when they go in spool_raw rather than a file. */
+interface NewSpoolEntry {
+  row: Insertable<SpoolTable>;
+  raw: Buffer | null;
+}
 type SizedStream = Readable & { sizeExceeded?: boolean; byteLength?: number };
 
 /** A large message is written to its spool file in batches of about this size. */
@@ -50,7 +54,7 @@ const FILE_WRITE_BYTES = 256 * 1024;
 
 export class SpoolWriter {
   readonly spoolDir: string;
-  private readonly rows: GroupCommit<NewSpoolRow>;
+  private readonly rows: GroupCommit<NewSpoolEntry>;
   private inProgress = 0;
   private lastFinishedAt = 0;
 
@@ -62,7 +66,7 @@ export class SpoolWriter {
   ) {
     this.spoolDir = join(dataDir, 'spool');
     mkdirSync(this.spoolDir, { recursive: true });
-    this.rows = new GroupCommit((rows) => this.commitRows(rows));
+    this.rows = new GroupCommit((entries) => this.commitEntries(entries));
   }
 
   /**
@@ -102,7 +106,7 @@ export class SpoolWriter {
       await removeFile();
       return { kind: 'refused', refusal };
     }
-    const row: NewSpoolRow = {
+    const row: Insertable<SpoolTable> = {
       id,
       state: 'pending',
       received_at: receivedAt.toISOString(),
@@ -112,7 +116,6 @@ export class SpoolWriter {
       rcpt_to: JSON.stringify(envelope.rcptTo),
       size,
       raw_path: inline ? '' : join('spool', `${id}.eml`),
-      raw: inline,
       reason: null,
       detail: null,
       ticket_id: null,
@@ -120,7 +123,7 @@ export class SpoolWriter {
       processed_at: null,
     };
     try {
-      await this.rows.commit(row);
+      await this.rows.commit({ row, raw: inline });
     } catch (cause) {
       await removeFile();
       throw new GuichetError('SPOOL_WRITE_FAILED', `spool row for ${id} not committed: ${String(cause)}`, { cause });
@@ -129,7 +132,7 @@ export class SpoolWriter {
   }
 
   /**
-   * Receives the message: kept in memory while it fits in a spool row (INLINE_MESSAGE_BYTES),
+   * Receives the message: kept in memory while it fits in spool_raw (INLINE_MESSAGE_BYTES),
    * else streamed to its spool file (never whole in memory) and fsynced. Keeps draining past the
    * size limit. Also returns the header block (up to the first empty line, at most 256 KiB).
    */
@@ -179,9 +182,9 @@ export class SpoolWriter {
     return { size, head: head.value, inline: handle ? null : Buffer.concat(pending) };
   }
 
-  private async commitRows(rows: readonly NewSpoolRow[]): Promise<void> {
+  private async commitEntries(entries: readonly NewSpoolEntry[]): Promise<void> {
     // The new files' directory entries must be durable before rows point at them.
-    if (rows.some((row) => row.raw_path !== '')) {
+    if (entries.some(({ row }) => row.raw_path !== '')) {
       const dir = await open(this.spoolDir, 'r');
       try {
         await dir.sync();
@@ -189,7 +192,11 @@ export class SpoolWriter {
         await dir.close();
       }
     }
-    await this.db.insertInto('spool').values([...rows]).execute();
+    const raws = entries.flatMap(({ row, raw }) => (raw ? [{ spool_id: row.id, raw }] : []));
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('spool').values(entries.map(({ row }) => row)).execute();
+      if (raws.length > 0) await trx.insertInto('spool_raw').values(raws).execute();
+    });
     this.onCommitted();
   }
 }

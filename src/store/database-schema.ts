@@ -16,8 +16,7 @@ export interface SpoolTable {
   mail_from: string;
   rcpt_to: string; // JSON array of envelope recipients
   size: number;
-  raw_path: string; // relative to dataDir; empty when the message is in `raw`
-  raw: Buffer | null; // the whole message, for messages up to INLINE_MESSAGE_BYTES
+  raw_path: string; // relative to dataDir; empty when the message is in spool_raw
   reason: string | null; // quarantine reason code
   detail: string | null;
   ticket_id: number | null;
@@ -27,6 +26,12 @@ export interface SpoolTable {
   claimed_by: string | null; // the gateway working on it (several gateways on one PostgreSQL)
   claim_expires_at: string | null;
   processed_at: string | null;
+}
+
+/** The whole message, for messages up to INLINE_MESSAGE_BYTES (the others are spool files). */
+export interface SpoolRawTable {
+  spool_id: string;
+  raw: Buffer;
 }
 
 export interface TicketTable {
@@ -134,6 +139,7 @@ export interface SenderListTable {
 
 export interface Database {
   spool: SpoolTable;
+  spool_raw: SpoolRawTable;
   tickets: TicketTable;
   messages: MessageTable;
   participants: ParticipantTable;

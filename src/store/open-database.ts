@@ -29,6 +29,7 @@ import * as lifecycle from './migrations/005-lifecycle-and-sla.js';
 import * as claims from './migrations/006-work-claims.js';
 import * as inlineRaw from './migrations/007-inline-raw.js';
 import * as outboxByTicket from './migrations/008-outbox-by-ticket.js';
+import * as spoolRaw from './migrations/009-spool-raw.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '006-work-claims': claims,
   '007-inline-raw': inlineRaw,
   '008-outbox-by-ticket': outboxByTicket,
+  '009-spool-raw': spoolRaw,
 };
 
 const SQLITE_BUSY_TIMEOUT_MS = 10;

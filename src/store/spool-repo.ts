@@ -9,12 +9,18 @@ import { isPostgres } from './store-dialect.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** A claimed entry with its message's bytes when they are in the database (null: a spool file). */
+export interface ClaimedSpoolEntry extends SpoolRow {
+  raw: Buffer | null;
+}
+
 /**
  * Claims up to `limit` pending entries for `gateway` until `leaseUntil` and returns them in
- * arrival order. Entries another gateway holds under an unexpired claim are skipped; on
- * PostgreSQL, so are rows another gateway is claiming at this instant (SKIP LOCKED).
+ * arrival order, each with its bytes from spool_raw. Entries another gateway holds under an
+ * unexpired claim are skipped; on PostgreSQL, so are rows another gateway is claiming at this
+ * instant (SKIP LOCKED).
  */
-export async function claimPendingSpool(db: Db, gateway: string, limit: number, now: string, leaseUntil: string): Promise<SpoolRow[]> {
+export async function claimPendingSpool(db: Db, gateway: string, limit: number, now: string, leaseUntil: string): Promise<ClaimedSpoolEntry[]> {
   let candidates = db
     .selectFrom('spool')
     .select('id')
@@ -26,7 +32,14 @@ export async function claimPendingSpool(db: Db, gateway: string, limit: number, 
     .limit(limit);
   if (isPostgres(db)) candidates = candidates.forUpdate().skipLocked();
   const rows = await db.updateTable('spool').set({ claimed_by: gateway, claim_expires_at: leaseUntil }).where('id', 'in', candidates).returningAll().execute();
-  return rows.sort((a, b) => a.received_at.localeCompare(b.received_at) || a.id.localeCompare(b.id));
+  const inline = rows.filter((row) => row.raw_path === '').map((row) => row.id);
+  const raws = new Map<string, Buffer>();
+  if (inline.length > 0) {
+    for (const { spool_id, raw } of await db.selectFrom('spool_raw').select(['spool_id', 'raw']).where('spool_id', 'in', inline).execute()) raws.set(spool_id, raw);
+  }
+  return rows
+    .map((row) => ({ ...row, raw: raws.get(row.id) ?? null }))
+    .sort((a, b) => a.received_at.localeCompare(b.received_at) || a.id.localeCompare(b.id));
 }
 
 /**

@@ -48,7 +48,7 @@ it('keeps every accepted message across kill -9 and files each exactly once', as
   // Before any restart: each 250 already stands for a committed spool row with its raw bytes,
   // in the row (small messages) or in its spool file.
   const afterKill = await openData();
-  const rows = await afterKill.selectFrom('spool').select(['id', 'state', 'raw', 'raw_path']).execute();
+  const rows = await afterKill.selectFrom('spool').leftJoin('spool_raw', 'spool_raw.spool_id', 'spool.id').select(['id', 'state', 'raw', 'raw_path']).execute();
   await afterKill.destroy();
   expect(rows).toHaveLength(total);
   for (const row of rows) {
@@ -88,7 +88,7 @@ it('keeps a small message in its spool row and a large one in a spool file, and 
       expect((await sendByDialog(harness.port, sender, ['support@example.org'], body)).data?.code).toBe(250);
     }
     await harness.settle();
-    const rows = await harness.gateway.db.selectFrom('spool').select(['id', 'state', 'raw', 'raw_path', 'mail_from']).orderBy('received_at').execute();
+    const rows = await harness.gateway.db.selectFrom('spool').leftJoin('spool_raw', 'spool_raw.spool_id', 'spool.id').select(['id', 'state', 'raw', 'raw_path', 'mail_from']).orderBy('received_at').execute();
     const [inRow, inFile] = [rows.find((row) => row.mail_from === 'small@example.net')!, rows.find((row) => row.mail_from === 'large@example.net')!];
     expect(inRow).toMatchObject({ state: 'filed', raw_path: '' });
     expect(inRow.raw?.toString('latin1')).toMatch(/^Received: .*\r\n[\s\S]*Short question\.\r\n$/);

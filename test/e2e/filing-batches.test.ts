@@ -4,7 +4,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { fileSpoolEntries, prepareSpoolEntry, type PipelineDeps, type PreparedEntry } from '../../src/spool/process-spool-entry.js';
-import { listSpool } from '../../src/store/spool-repo.js';
+import { claimPendingSpool, listSpool } from '../../src/store/spool-repo.js';
 import { listTickets } from '../../src/store/ticket-repo.js';
 import { sendByDialog } from '../support/smtp-dialog.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
@@ -20,7 +20,9 @@ it('rolls back only the entry that failed, and commits the rest of its batch', a
     expect((await sendByDialog(harness.port, `${name}@customer.test`, ['support@example.org'], body)).data?.code).toBe(250);
   }
   const deps = harness.gateway.spoolWorker.pipelineDeps;
-  const entries = await listSpool(harness.gateway.db);
+  const now = new Date();
+  const entries = await claimPendingSpool(harness.gateway.db, 'filing-batches-test', 10, now.toISOString(), new Date(now.getTime() + 60_000).toISOString());
+  expect(entries).toHaveLength(3);
   const prepared = (await Promise.all(entries.map((entry) => prepareSpoolEntry(deps, entry)))) as PreparedEntry[];
   // The second fails after its ticket row is written, when its attachment list cannot be read.
   const broken = prepared.findIndex((item) => item.sender.address === 'broken@customer.test');

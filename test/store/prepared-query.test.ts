@@ -2,34 +2,15 @@
  * A query compiled once runs with each call's own values, in the right places, on whichever
  * store the suite runs on (SQLite by default, PostgreSQL with GUICHET_TEST_POSTGRES).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Kysely } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/store/database-schema.js';
-import { openStore } from '../../src/store/open-database.js';
+import { describe, expect, it } from 'vitest';
 import { prepareQuery } from '../../src/store/prepared-query.js';
-import { createTestStore, type TestStore } from '../support/test-store.js';
+import { useTemporaryStore } from '../support/temporary-store.js';
 
-let dataDir: string;
-let store: TestStore;
-let db: Kysely<Database>;
-
-beforeEach(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'guichet-prepared-'));
-  store = await createTestStore();
-  db = await openStore({ dataDir, store: { poolSize: 2, ...store.config } });
-});
-
-afterEach(async () => {
-  await db.destroy();
-  await store.drop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const store = useTemporaryStore('guichet-prepared-');
 
 describe('prepareQuery', () => {
   it('builds once and runs with each call’s values, constants kept, undefined as null', async () => {
+    const { db } = store;
     let builds = 0;
     const insert = prepareQuery((db, v: { code: string; detail?: string | null; at: string }) => {
       builds += 1;
@@ -55,6 +36,7 @@ describe('prepareQuery', () => {
   });
 
   it('runs inside a transaction, whose rollback undoes it', async () => {
+    const { db } = store;
     const insert = prepareQuery((db, v: { code: string }) => db.insertInto('decisions').values({ spool_id: null, ticket_id: null, stage: 'spool', code: v.code, detail: null, created_at: '2026-11-25T10:00:00.000Z' }));
     await insert(db, { code: 'KEPT' });
     await db
