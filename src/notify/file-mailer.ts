@@ -4,7 +4,7 @@
  * a crash overwrites the same file instead of creating a second one. The envelope is kept in
  * X-Guichet-Envelope-* headers at the top, so the files can be replayed into a relay later.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -30,14 +30,14 @@ export class FileMailer implements Mailer {
   }
 
   async send(mail: OutgoingMail, jobId: number): Promise<void> {
+    const name = `${String(jobId).padStart(8, '0')}.eml`;
+    const temporary = join(this.outboxDir, `.${name}.tmp`);
+    const destination = join(this.outboxDir, name);
     try {
       const info = (await this.transport.sendMail(composeMail(mail))) as { message: Buffer };
       const envelope =
         `X-Guichet-Envelope-From: <${mail.envelope.from}>\r\n` +
         `X-Guichet-Envelope-To: ${mail.envelope.to.map((to) => `<${to}>`).join(', ')}\r\n`;
-      const name = `${String(jobId).padStart(8, '0')}.eml`;
-      const temporary = join(this.outboxDir, `.${name}.tmp`);
-      const destination = join(this.outboxDir, name);
       const file = Buffer.concat([Buffer.from(envelope), info.message]);
       if (file.length <= WRITTEN_INLINE_BYTES) {
         writeFileSync(temporary, file);
@@ -47,6 +47,9 @@ export class FileMailer implements Mailer {
         await rename(temporary, destination);
       }
     } catch (error) {
+      // A write cut short (disk full) leaves part of the mail under the temporary name: remove
+      // it, so a full outbox does not fill up further with pieces while the mail is retried.
+      rmSync(temporary, { force: true });
       throw new MailerError(`cannot write to ${this.outboxDir}: ${(error as Error).message}`, false);
     }
   }

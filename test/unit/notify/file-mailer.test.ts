@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -40,5 +40,22 @@ describe('FileMailer', () => {
     expect(failure).toBeInstanceOf(MailerError);
     expect((failure as MailerError).permanent).toBe(false);
     expect((failure as MailerError).message).toContain('cannot write to');
+  });
+
+  // /dev/full takes the open and refuses every write with ENOSPC, as a full disk would midway.
+  it.runIf(existsSync('/dev/full')).each(SIZES)('removes what a write cut short by a full disk left, and writes the mail on the retry (%s)', async (_label, size) => {
+    dir = mkdtempSync(join(tmpdir(), 'guichet-file-mailer-'));
+    const mailer = new FileMailer(join(dir, 'outbox'));
+    const temporary = join(dir, 'outbox', '.00000009.eml.tmp');
+    symlinkSync('/dev/full', temporary);
+    const mail = outgoingTestMail('Hello', 'x'.repeat(size));
+    const failure = await mailer.send(mail, 9).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(MailerError);
+    expect((failure as MailerError).permanent).toBe(false);
+    expect((failure as MailerError).message).toMatch(/ENOSPC/);
+    expect(readdirSync(join(dir, 'outbox'))).toEqual([]);
+    await mailer.send(mail, 9);
+    mailer.close();
+    expect(readdirSync(join(dir, 'outbox'))).toEqual(['00000009.eml']);
   });
 });
