@@ -24,7 +24,7 @@ import { GroupCommit } from '../group-commit.js';
 import { isPostgres } from '../store/store-dialect.js';
 import { MailerError, type Mailer } from './mailer.js';
 import type { OutgoingMail } from './outgoing-mail.js';
-import { retryDelayMs } from './retry-delay.js';
+import { retryDelayMs } from '../retry-delay.js';
 import { GiveWay } from '../give-way.js';
 import { PollingLoop } from '../polling-loop.js';
 

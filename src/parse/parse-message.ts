@@ -1,8 +1,10 @@
 /**
  * Parses one spooled message with mailparser's streaming parser (simpleParser would hold every
- * attachment in memory). Input: the raw message (spool row or file). Output: ParsedMessage. Failure: GuichetError
- * PARSE_MALFORMED when the MIME structure cannot be read at all; lesser problems are recorded
- * in `defects` and the message is still filed.
+ * attachment in memory). Input: the raw message (in the database or a spool file). Output:
+ * ParsedMessage. Failure: GuichetError PARSE_MALFORMED when the MIME structure cannot be read at
+ * all (lesser problems are recorded in `defects` and the message is still filed); the temporary
+ * SPOOL_READ_FAILED or PARSE_ATTACHMENT_WRITE_FAILED when the fault is the disk's, not the
+ * message's (the spool file unreadable, an attachment not stored): those are retried.
  */
 import type { RawMessage } from '../spool/raw-message.js';
 import { pipeline } from 'node:stream/promises';
@@ -14,6 +16,12 @@ import { readHeaderLines, readMessageIds } from './read-header-lines.js';
 import { readReportedMessageIds } from './read-reported-message-ids.js';
 import { storeAttachment } from './store-attachment.js';
 
+/** A failure of the disk rather than of the message, and on which side of the parser. */
+interface StorageFault {
+  code: 'SPOOL_READ_FAILED' | 'PARSE_ATTACHMENT_WRITE_FAILED';
+  error: Error;
+}
+
 export async function parseMessage(raw: RawMessage, dataDir: string): Promise<ParsedMessage> {
   // skipTextToHtml: mailparser would otherwise also render the text part as HTML, finding its
   // links with linkify-it, for every message; Guichet never reads that rendering.
@@ -24,6 +32,11 @@ export async function parseMessage(raw: RawMessage, dataDir: string): Promise<Pa
   let body: MessageText = { type: 'text' };
   const attachments: StoredAttachment[] = [];
   const defects: string[] = [];
+  // The pipeline reports the first error of any of its streams: note which side failed, so a
+  // full disk is not taken for a malformed message (which would be quarantined at once).
+  let storageFault = null as StorageFault | null;
+  const source = raw.open();
+  source.once('error', (error: Error) => (storageFault ??= { code: 'SPOOL_READ_FAILED', error }));
   parser.on('headerLines', (lines: HeaderLines) => {
     headerLines = lines;
   });
@@ -40,13 +53,20 @@ export async function parseMessage(raw: RawMessage, dataDir: string): Promise<Pa
           part.release?.();
           done();
         },
-        (error: unknown) => done(error as Error),
+        (error: unknown) => {
+          storageFault ??= { code: 'PARSE_ATTACHMENT_WRITE_FAILED', error: error as Error };
+          done(error as Error);
+        },
       );
     },
   });
   try {
-    await pipeline(raw.open(), parser, sink);
+    await pipeline(source, parser, sink);
   } catch (cause) {
+    if (storageFault) {
+      const what = storageFault.code === 'SPOOL_READ_FAILED' ? 'cannot read the spooled message' : 'cannot store an attachment';
+      throw new GuichetError(storageFault.code, `${what}: ${storageFault.error.message}`, { cause: storageFault.error });
+    }
     throw new GuichetError('PARSE_MALFORMED', `cannot parse MIME: ${(cause as Error).message}`, { cause });
   }
   if (body.textConversionError) defects.push('html_not_converted');

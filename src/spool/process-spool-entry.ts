@@ -76,7 +76,10 @@ export async function prepareSpoolEntry(deps: PipelineDeps, entry: ClaimedSpoolE
   try {
     message = await parseMessage(raw, config.dataDir);
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT' || ((error as Error).cause as NodeJS.ErrnoException)?.code === 'ENOENT';
+    // The spool file gone for good is quarantined; any other fault of the disk (SPOOL_READ_FAILED,
+    // PARSE_ATTACHMENT_WRITE_FAILED) is thrown, and the worker retries the entry with backoff.
+    const missing =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' || (isGuichetError(error) && error.code === 'SPOOL_READ_FAILED' && (error.cause as NodeJS.ErrnoException)?.code === 'ENOENT');
     if (!missing && !(isGuichetError(error) && error.code === 'PARSE_MALFORMED')) throw error;
     return quarantineSpoolEntry(db, entry.id, missing ? 'SPOOL_FILE_MISSING' : 'PARSE_MALFORMED', (error as Error).message);
   }

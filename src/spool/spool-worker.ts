@@ -1,8 +1,9 @@
 /**
  * Drains the spool in arrival order. On start it first removes spool files that have no row
  * (their sender never got a 250, so they were never accepted) and then files whatever was left
- * pending by a previous run. A failing entry is retried with backoff and, after a few attempts,
- * quarantined with the error so one poisonous message cannot stall the queue.
+ * pending by a previous run. A failing entry is retried with backoff for about an hour (see
+ * next-spool-attempt.ts) and then quarantined with the error; a deferred entry never holds up
+ * the others.
  *
  * Entries are claimed (a lease in the row) before work starts, so several gateways sharing one
  * PostgreSQL database and data directory take different entries; filing re-checks the entry
@@ -11,13 +12,14 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GiveWay } from '../give-way.js';
+import { isGuichetError } from '../guichet-error.js';
 import { PollingLoop } from '../polling-loop.js';
 import type { SpoolRow } from '../store/database-schema.js';
 import { claimPendingSpool, deferSpoolEntry, releaseSpoolClaims } from '../store/spool-repo.js';
 import { isPostgres } from '../store/store-dialect.js';
+import { nextSpoolAttemptAt } from './next-spool-attempt.js';
 import { fileSpoolEntries, prepareSpoolEntry, quarantineSpoolEntry, type BatchResult, type PipelineDeps, type PreparedEntry, type ProcessResult } from './process-spool-entry.js';
 
-const MAX_ATTEMPTS = 5;
 const BATCH = 32;
 const PREPARE_CONCURRENCY = 8;
 /** Long enough for a batch of the largest messages; how long a dead gateway's entries wait. */
@@ -120,14 +122,16 @@ export class SpoolWorker {
   }
 
   private async recordFailure(entry: SpoolRow, error: unknown): Promise<void> {
-    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    // The code first, so `guichet spool list` says which fault it was (PARSE_ATTACHMENT_WRITE_FAILED…).
+    const detail = isGuichetError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const attempt = entry.attempts + 1;
     this.deps.logger.error({ spoolId: entry.id, attempt, err: error }, 'processing failed');
-    if (attempt >= MAX_ATTEMPTS) {
+    const next = nextSpoolAttemptAt(attempt, Date.now());
+    if (!next) {
       await quarantineSpoolEntry(this.deps.db, entry.id, 'PROCESSING_FAILED', detail);
       return;
     }
-    await deferSpoolEntry(this.deps.db, entry.id, detail, new Date(Date.now() + 1000 * 2 ** attempt).toISOString());
+    await deferSpoolEntry(this.deps.db, entry.id, detail, next.toISOString());
   }
 }
 

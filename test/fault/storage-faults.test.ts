@@ -4,12 +4,14 @@
  * process holds the database busy, the commit waits for it instead of failing, and other SMTP
  * sessions are served in the meantime.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { databasePath } from '../../src/store/open-database.js';
 import { listSpool } from '../../src/store/spool-repo.js';
+import { ticketDetail } from '../../src/tickets/ticket-view.js';
+import { waitUntil } from '../support/smtp-sink.js';
 import { sendByDialog, SmtpDialog } from '../support/smtp-dialog.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
@@ -80,5 +82,44 @@ describe('storage faults', () => {
     harness.gateway.spoolWorker.wake();
     await harness.gateway.spoolWorker.processPending();
     expect((await listSpool(harness.gateway.db))[0]).toMatchObject({ state: 'quarantined', reason: 'SPOOL_FILE_MISSING' });
+  });
+
+  it('retries a message whose attachment cannot be stored, rather than quarantining it as malformed, and files it once it can', async () => {
+    harness = await startTestGateway();
+    const attachments = join(harness.dataDir, 'attachments');
+    rmSync(attachments, { recursive: true, force: true });
+    writeFileSync(attachments, 'not a directory'); // a full or broken disk, as root can have it
+    const withAttachment = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'with-attachment.eml'), 'latin1').replace(/\r?\n/g, '\r\n');
+    expect((await sendByDialog(harness.port, 'alice@customer.test', ['support@example.org'], withAttachment)).data?.code).toBe(250);
+    await waitUntil(async () => (await listSpool(harness.gateway.db)).some((entry) => entry.state !== 'pending' || entry.attempts > 0), 5000, 'a first attempt');
+    const [failed] = await listSpool(harness.gateway.db);
+    expect(failed).toMatchObject({ state: 'pending', attempts: 1 });
+    expect(failed!.detail).toMatch(/PARSE_ATTACHMENT_WRITE_FAILED/);
+    rmSync(attachments);
+    await harness.settle(10_000);
+    const [filed] = await listSpool(harness.gateway.db);
+    expect(filed).toMatchObject({ state: 'filed', ticket_id: 1 });
+    const ticket = await ticketDetail(harness.gateway.db, 1);
+    expect(ticket?.messages[0]?.attachments).toMatchObject([{ filename: 'shot.png', contentType: 'image/png' }]);
+  });
+
+  it('retries a spooled message whose file cannot be read, rather than quarantining it, and files it once it can', async () => {
+    harness = await startTestGateway();
+    await harness.gateway.spoolWorker.stop();
+    const replies = await sendByDialog(harness.port, 'a@customer.test', ['support@example.org'], largeBody('unreadable file'));
+    const file = join(harness.dataDir, 'spool', `${/queued as (\S+)/.exec(replies.data?.text ?? '')?.[1]}.eml`);
+    const bytes = readFileSync(file);
+    // A directory where the file was: it opens, and every read fails (EISDIR), as a failing disk's would.
+    rmSync(file);
+    mkdirSync(file);
+    await harness.gateway.spoolWorker.processPending();
+    const [failed] = await listSpool(harness.gateway.db);
+    expect(failed).toMatchObject({ state: 'pending', attempts: 1 });
+    expect(failed!.detail).toMatch(/^SPOOL_READ_FAILED: cannot read the spooled message: EISDIR/);
+    rmSync(file, { recursive: true });
+    writeFileSync(file, bytes);
+    await harness.gateway.spoolWorker.start();
+    await harness.settle(10_000);
+    expect((await listSpool(harness.gateway.db))[0]).toMatchObject({ state: 'filed', ticket_id: 1 });
   });
 });
