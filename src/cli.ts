@@ -13,6 +13,7 @@ import { openStore } from './store/open-database.js';
 import type { Kysely } from 'kysely';
 import { addToSenderList, listSenderLists, removeFromSenderList } from './admin/sender-list-admin.js';
 import { addInternalNote, assignTicket, setTicketStatus } from './admin/ticket-admin.js';
+import { retrySpoolEntries } from './admin/spool-admin.js';
 import type { Database } from './store/database-schema.js';
 import type { ListName } from './store/sender-list-repo.js';
 import { listSpool, releaseHeldSpool } from './store/spool-repo.js';
@@ -31,6 +32,8 @@ const usage = `usage: guichet <command> [options]
   ticket note ID TEXT…                  add an internal note (never sent to the customer)
   spool list [--state S] [--json]       accepted messages and what became of them
   spool release ID                      file a held message despite the sender limits
+  spool retry ID…|--all [--json]        file quarantined (or deferred) messages again, once
+                                        the cause is fixed
   templates list [--json]               every event, who reads it, and the locales that have it
   templates check                       compile and render every template; non-zero exit on errors
   templates preview EVENT [--locale L] [--html]
@@ -66,6 +69,7 @@ async function dispatch(argv: string[]): Promise<number> {
       state: { type: 'string' },
       locale: { type: 'string' },
       html: { type: 'boolean', default: false },
+      all: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -120,6 +124,14 @@ async function dispatch(argv: string[]): Promise<number> {
       if (!arg) throw new GuichetError('CLI_USAGE', 'usage: guichet spool release ID');
       if (!(await releaseHeldSpool(db, arg))) throw new GuichetError('CLI_NOT_FOUND', `no held spool entry ${arg}`);
       console.log(`released ${arg}; it will be filed within a second`);
+      return 0;
+    }
+    if (command === 'spool' && sub === 'retry') {
+      const ids = positionals.slice(2);
+      if (ids.length > 0 === values.all) throw new GuichetError('CLI_USAGE', 'usage: guichet spool retry ID… | --all');
+      const requeued = await retrySpoolEntries(db, values.all ? null : ids, `cli:${process.env.USER ?? 'admin'}`);
+      if (values.json) console.log(JSON.stringify(requeued, null, 2));
+      else console.log(requeued.length === 0 ? 'nothing to retry' : `${requeued.map((entry) => `requeued ${entry.id} (was ${entry.was})`).join('\n')}\nthe gateway files them within a second`);
       return 0;
     }
     if (command === 'blocklist' || command === 'allowlist') {

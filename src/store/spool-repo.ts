@@ -104,3 +104,27 @@ export async function releaseHeldSpool(db: Db, id: string): Promise<boolean> {
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/**
+ * Entries an admin may send back to filing: quarantined ones, and pending ones waiting out the
+ * backoff after a failure. `ids` null: all of them.
+ */
+export async function listRetryableSpool(db: Db, ids: readonly string[] | null): Promise<SpoolRow[]> {
+  if (ids?.length === 0) return [];
+  let query = db
+    .selectFrom('spool')
+    .selectAll()
+    .where((eb) => eb.or([eb('state', '=', 'quarantined'), eb.and([eb('state', '=', 'pending'), eb('attempts', '>', 0)])]));
+  if (ids) query = query.where('id', 'in', [...ids]);
+  return query.orderBy('received_at').orderBy('id').execute();
+}
+
+/** Back in the queue, due now, its failures and quarantine reason cleared. */
+export async function requeueSpoolEntry(db: Db, id: string): Promise<void> {
+  await db
+    .updateTable('spool')
+    .set({ state: 'pending', attempts: 0, reason: null, detail: null, not_before: null, processed_at: null, claimed_by: null, claim_expires_at: null })
+    .where('id', '=', id)
+    .execute();
+}
+

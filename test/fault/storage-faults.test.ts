@@ -6,14 +6,19 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { databasePath } from '../../src/store/open-database.js';
 import { listSpool } from '../../src/store/spool-repo.js';
 import { ticketDetail } from '../../src/tickets/ticket-view.js';
+import { writeConfig } from '../support/gateway-process.js';
 import { waitUntil } from '../support/smtp-sink.js';
 import { sendByDialog, SmtpDialog } from '../support/smtp-dialog.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+
+const run = promisify(execFile);
+const bin = join(import.meta.dirname, '..', '..', 'bin', 'guichet.mjs');
 
 let harness: TestGateway;
 afterEach(async () => harness.stop());
@@ -72,16 +77,29 @@ describe('storage faults', () => {
     expect((await listSpool(harness.gateway.db))[0]?.state).toBe('filed');
   });
 
-  it('quarantines a spooled message whose file disappeared, instead of retrying forever', async () => {
+  it('quarantines a spooled message whose file disappeared, and files it when an admin restores the file and retries it', async () => {
     harness = await startTestGateway();
     mkdirSync(join(harness.dataDir, 'spool'), { recursive: true });
     await harness.gateway.spoolWorker.stop();
     const replies = await sendByDialog(harness.port, 'a@customer.test', ['support@example.org'], largeBody('lost file'));
     const id = /queued as (\S+)/.exec(replies.data?.text ?? '')?.[1];
-    rmSync(join(harness.dataDir, 'spool', `${id}.eml`));
+    const file = join(harness.dataDir, 'spool', `${id}.eml`);
+    const bytes = readFileSync(file);
+    rmSync(file);
     harness.gateway.spoolWorker.wake();
     await harness.gateway.spoolWorker.processPending();
     expect((await listSpool(harness.gateway.db))[0]).toMatchObject({ state: 'quarantined', reason: 'SPOOL_FILE_MISSING' });
+
+    // The file comes back from a backup; the admin sends the entry back with the CLI.
+    writeFileSync(file, bytes);
+    await harness.gateway.spoolWorker.start();
+    const configFile = writeConfig(harness.dataDir, { dataDir: harness.dataDir, store: harness.store });
+    const { stdout } = await run(process.execPath, [bin, 'spool', 'retry', id!, '--json', '--config', configFile]);
+    expect(JSON.parse(stdout)).toEqual([{ id, was: 'quarantined SPOOL_FILE_MISSING' }]);
+    await harness.settle();
+    expect((await listSpool(harness.gateway.db))[0]).toMatchObject({ state: 'filed', ticket_id: 1, attempts: 0 });
+    const refused = await run(process.execPath, [bin, 'spool', 'retry', id!, '--config', configFile]).catch((error: { code: number; stderr: string }) => error);
+    expect(refused).toMatchObject({ code: 3, stderr: expect.stringContaining(`no quarantined or deferred spool entry ${id}`) });
   });
 
   it('retries a message whose attachment cannot be stored, rather than quarantining it as malformed, and files it once it can', async () => {
