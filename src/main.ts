@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import type { Kysely } from 'kysely';
 import type { DNSResolver } from 'mailauth';
 import { pino, type Logger } from 'pino';
@@ -131,7 +132,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     metrics,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (admin) await new Promise<void>((resolve) => admin.close(() => resolve()));
+      if (admin) await closeAdminServer(admin);
       senderPolicy.stop();
       clearInterval(templateTimer);
       await lifecycleLoop.stop();
@@ -141,3 +142,17 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     },
   };
 }
+
+/** How long a request under way on the admin page (a download, a save) may finish at stop. */
+const ADMIN_STOP_GRACE_MS = 1000;
+
+/**
+ * close() waits for every open connection, and a download whose client stopped reading keeps
+ * its connection open until the client gives up: past a short grace, cut what is left.
+ */
+async function closeAdminServer(admin: Server): Promise<void> {
+  const cut = setTimeout(() => admin.closeAllConnections(), ADMIN_STOP_GRACE_MS);
+  await new Promise<void>((resolve) => admin.close(() => resolve()));
+  clearTimeout(cut);
+}
+
