@@ -13,10 +13,10 @@ import { openStore } from './store/open-database.js';
 import type { Kysely } from 'kysely';
 import { addToSenderList, listSenderLists, removeFromSenderList } from './admin/sender-list-admin.js';
 import { addInternalNote, assignTicket, setTicketStatus } from './admin/ticket-admin.js';
-import { retrySpoolEntries } from './admin/spool-admin.js';
+import { releaseHeldEntry, retrySpoolEntries } from './admin/spool-admin.js';
 import type { Database } from './store/database-schema.js';
 import type { ListName } from './store/sender-list-repo.js';
-import { listSpool, releaseHeldSpool } from './store/spool-repo.js';
+import { listSpool } from './store/spool-repo.js';
 import { isTicketStatus, ticketStatuses } from './tickets/ticket-status.js';
 import { spoolEntryView, ticketDetail, ticketList } from './tickets/ticket-view.js';
 import { printTable } from './print-table.js';
@@ -122,7 +122,7 @@ async function dispatch(argv: string[]): Promise<number> {
     }
     if (command === 'spool' && sub === 'release') {
       if (!arg) throw new GuichetError('CLI_USAGE', 'usage: guichet spool release ID');
-      if (!(await releaseHeldSpool(db, arg))) throw new GuichetError('CLI_NOT_FOUND', `no held spool entry ${arg}`);
+      await releaseHeldEntry(db, arg);
       console.log(`released ${arg}; it will be filed within a second`);
       return 0;
     }

@@ -1,6 +1,7 @@
 /**
  * The JSON API under /api, for the same operations as the pages: tickets (list with filters,
- * one ticket), the block and allow lists, and templates (read, save, preview unsaved sources).
+ * one ticket), the block and allow lists, templates (read, save, preview unsaved sources), and
+ * the spool entries that need an admin (list, retry, release).
  * Handlers return a status and a body; the server turns GuichetErrors into 4xx answers.
  */
 import type { Kysely } from 'kysely';
@@ -11,8 +12,9 @@ import { templateEvents, templateParts } from '../notify/template-events.js';
 import { compileTemplate, type TemplatePart, type TemplateStore } from '../notify/template-store.js';
 import type { Database } from '../store/database-schema.js';
 import type { ListName } from '../store/sender-list-repo.js';
-import { ticketDetail, ticketList } from '../tickets/ticket-view.js';
+import { spoolEntryView, ticketDetail, ticketList } from '../tickets/ticket-view.js';
 import { addToSenderList, listSenderLists, removeFromSenderList } from './sender-list-admin.js';
+import { listSpoolNeedingAttention, releaseHeldEntry, retrySpoolEntries } from './spool-admin.js';
 
 export interface ApiDeps {
   db: Kysely<Database>;
@@ -41,7 +43,23 @@ export async function handleApi(deps: ApiDeps, method: string, path: string[], q
     if (method === 'DELETE') return { status: 200, body: await removeFromSenderList(deps.db, deps.config.blocklist, list, entry) };
   }
   if (resource === 'templates') return handleTemplates(deps.templates, method, rest, body);
+  if (resource === 'spool') return handleSpool(deps.db, method, rest[0], body);
   return { status: 404, body: { error: 'no such API' } };
+}
+
+/** GET /api/spool: entries quarantined, held or deferred. POST retry {ids} or {all: true}; POST release {id}. */
+async function handleSpool(db: Kysely<Database>, method: string, action: string | undefined, body: Record<string, unknown>): Promise<ApiResult> {
+  if (method === 'GET' && !action) return { status: 200, body: (await listSpoolNeedingAttention(db)).map(spoolEntryView) };
+  if (method === 'POST' && action === 'retry') {
+    const ids = Array.isArray(body.ids) ? body.ids.map(String) : null;
+    if ((ids === null) !== (body.all === true)) throw new GuichetError('CLI_USAGE', 'give "ids": [...] or "all": true');
+    return { status: 200, body: await retrySpoolEntries(db, ids, 'admin API') };
+  }
+  if (method === 'POST' && action === 'release') {
+    await releaseHeldEntry(db, String(body.id ?? ''));
+    return { status: 200, body: { released: String(body.id) } };
+  }
+  return { status: 404, body: { error: 'no such spool API' } };
 }
 
 function handleTemplates(templates: TemplateStore, method: string, [first, event, part]: string[], body: Record<string, unknown>): ApiResult {

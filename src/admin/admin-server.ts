@@ -17,6 +17,8 @@ import { editorScript } from './editor-script.js';
 import type { Metrics } from './metrics.js';
 import { adminCss } from './render-page.js';
 import { addToSenderList, removeFromSenderList } from './sender-list-admin.js';
+import { releaseHeldEntry, retrySpoolEntries } from './spool-admin.js';
+import { spoolPage } from './spool-page.js';
 
 const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
@@ -71,6 +73,7 @@ async function route(deps: AdminDeps, request: IncomingMessage, response: Server
   }
   if (method === 'POST' && url.pathname === '/logout') return redirect(response, '/login', clearedCookie);
   if (method === 'POST' && url.pathname === '/blocklist') return postBlocklist(deps, request, response);
+  if (method === 'POST' && url.pathname === '/spool') return postSpool(deps, request, response);
   return sendPage(deps, response, path, url.searchParams);
 }
 
@@ -80,6 +83,7 @@ async function sendPage(deps: AdminDeps, response: ServerResponse, path: string[
   if (section === 'tickets' && id && sub === 'attachments' && key) return sendAttachment(deps, response, Number(id), key);
   if (section === 'tickets' && id) return sendOrNotFound(response, await ticketPage(deps.db, Number(id)));
   if (section === 'blocklist') return send(response, 200, 'text/html', await blocklistPage(deps.db, deps.config));
+  if (section === 'spool') return send(response, 200, 'text/html', await spoolPage(deps.db));
   if (section === 'templates' && id && sub) return sendOrNotFound(response, templateEditorPage(deps.templates, id, sub));
   if (section === 'templates') return send(response, 200, 'text/html', templatesPage(deps.templates));
   return sendOrNotFound(response, null);
@@ -94,6 +98,19 @@ async function postBlocklist(deps: AdminDeps, request: IncomingMessage, response
   } catch (error) {
     if (!isGuichetError(error)) throw error;
     send(response, 422, 'text/html', await blocklistPage(deps.db, deps.config, { error: error.message }));
+  }
+}
+
+async function postSpool(deps: AdminDeps, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const form = await readForm(request);
+  const id = form.id ?? '';
+  try {
+    if (form.action === 'release') await releaseHeldEntry(deps.db, id);
+    else await retrySpoolEntries(deps.db, [id], 'admin page');
+    send(response, 200, 'text/html', await spoolPage(deps.db, { info: `${id}: ${form.action === 'release' ? 'released' : 'sent back to filing'}.` }));
+  } catch (error) {
+    if (!isGuichetError(error)) throw error;
+    send(response, 422, 'text/html', await spoolPage(deps.db, { error: error.message }));
   }
 }
 

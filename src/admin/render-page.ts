@@ -26,7 +26,7 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
 }
 
 export function layout(title: string, body: Html, options: { nav?: boolean; script?: string } = {}): string {
-  const nav = options.nav === false ? '' : html`<nav><a href="/">Tickets</a> · <a href="/blocklist">Blocklist</a> · <a href="/templates">Templates</a>
+  const nav = options.nav === false ? '' : html`<nav><a href="/">Tickets</a> · <a href="/blocklist">Blocklist</a> · <a href="/templates">Templates</a> · <a href="/spool">Spool</a>
 <form method="post" action="/logout" class="inline"><button>Log out</button></form></nav>`.value;
   const script = options.script ? `<script src="${escapeHtml(options.script)}"></script>` : '';
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} · Guichet</title>

@@ -1,14 +1,16 @@
 /**
- * Sends accepted messages back to filing once an admin has fixed what stopped them (the disk,
- * a spool file restored from a backup, a new version with a parser fix): quarantined entries,
- * and entries waiting out their backoff, which are then tried at once. Each is recorded in the
- * decisions log with what it was and who sent it back. Unknown or filed entries: CLI_NOT_FOUND.
+ * Accepted messages that need an admin (CLI and admin page): the ones quarantined, held by a
+ * sender limit, or waiting out a retry; sending them back to filing once what stopped them is
+ * fixed (the disk, a spool file restored from a backup, a new version with a parser fix), the
+ * deferred ones then tried at once; and releasing held ones. Each retry is recorded in the
+ * decisions log with what the entry was and who sent it back. Entries not in such a state:
+ * CLI_NOT_FOUND.
  */
 import type { Kysely } from 'kysely';
 import { GuichetError } from '../guichet-error.js';
-import type { Database } from '../store/database-schema.js';
+import type { Database, SpoolRow } from '../store/database-schema.js';
 import { recordDecision } from '../store/decision-repo.js';
-import { listRetryableSpool, requeueSpoolEntry } from '../store/spool-repo.js';
+import { listRetryableSpool, listSpool, releaseHeldSpool, requeueSpoolEntry } from '../store/spool-repo.js';
 
 export interface RequeuedEntry {
   id: string;
@@ -33,3 +35,15 @@ export async function retrySpoolEntries(db: Kysely<Database>, ids: readonly stri
     return requeued;
   });
 }
+
+/** Quarantined, held and deferred entries, oldest first. */
+export async function listSpoolNeedingAttention(db: Kysely<Database>): Promise<SpoolRow[]> {
+  const [retryable, held] = await Promise.all([listRetryableSpool(db, null), listSpool(db, { state: 'held' })]);
+  return [...retryable, ...held].sort((a, b) => a.received_at.localeCompare(b.received_at) || a.id.localeCompare(b.id));
+}
+
+/** Files a held entry despite the sender limit that held it. */
+export async function releaseHeldEntry(db: Kysely<Database>, id: string): Promise<void> {
+  if (!(await releaseHeldSpool(db, id))) throw new GuichetError('CLI_NOT_FOUND', `no held spool entry ${id}`);
+}
+

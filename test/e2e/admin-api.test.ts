@@ -2,11 +2,13 @@
  * The admin surface over real HTTP (and SMTP): no access without the token, the JSON API for
  * tickets, blocklist and templates, a blocked domain refused over SMTP at once, an edited
  * template used by the next acknowledgement, a broken one refused while the previous stays,
- * template files edited on disk picked up live, /metrics, and customer content always escaped.
+ * template files edited on disk picked up live, /metrics, customer content always escaped, and
+ * accepted messages that need an admin (quarantined, held) sent on from the spool page and API.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listSpool } from '../../src/store/spool-repo.js';
 import { copyTemplates } from '../support/copy-templates.js';
 import { sendByDialog } from '../support/smtp-dialog.js';
 import { waitUntil } from '../support/smtp-sink.js';
@@ -78,6 +80,22 @@ describe('tickets', () => {
     const response = await api(`/tickets/1/attachments/${ticket.messages[0]!.attachments[0]!.sha256}`);
     expect(response.headers.get('content-type')).toBe('application/octet-stream');
     expect(response.headers.get('content-disposition')).toBe("attachment; filename*=UTF-8''evil.html");
+    // Read to the end: an unread body keeps the connection busy, and the gateway's stop waits for it.
+    expect(await response.text()).toBe('<script>alert(1)</script>');
+  });
+});
+
+describe('stop', () => {
+  it('stops within its grace while a client has stopped reading a download', async () => {
+    await harness.send({ from: 'a@customer.test', subject: 'big file', text: 'x', attachments: [{ filename: 'big.bin', content: Buffer.alloc(8 * 1024 * 1024, 1) }] });
+    await harness.settle();
+    const ticket = (await (await api('/api/tickets/1')).json()) as { messages: { attachments: { sha256: string }[] }[] };
+    const download = await api(`/tickets/1/attachments/${ticket.messages[0]!.attachments[0]!.sha256}`);
+    expect(download.status).toBe(200); // its 8 MB body left unread
+    const started = Date.now();
+    await harness.stop();
+    expect(Date.now() - started).toBeLessThan(4000); // the 1 s grace and the rest of the stop; without it, never
+    harness = await startTestGateway({ admin: { port: 0, token }, templatesDir }); // for afterEach
   });
 });
 
@@ -136,3 +154,49 @@ describe('metrics', () => {
     expect(text).toMatch(/^guichet_processing_seconds_count 1$/m);
   });
 });
+
+describe('spool', () => {
+  const form = (body: string) => api('/spool', { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+
+  it('lists a quarantined message on the spool page and files it when Retry is pressed once its file is back', async () => {
+    await harness.gateway.spoolWorker.stop();
+    const large = `From: a@customer.test\r\nSubject: lost file\r\n\r\n${'A long line of a large message.\r\n'.repeat(10_000)}`;
+    const id = /queued as (\S+)/.exec((await sendByDialog(harness.port, 'a@customer.test', ['support@example.org'], large)).data?.text ?? '')?.[1] ?? 'none';
+    const file = join(harness.dataDir, 'spool', `${id}.eml`);
+    const bytes = readFileSync(file);
+    rmSync(file);
+    await harness.gateway.spoolWorker.processPending();
+    const page = await (await api('/spool')).text();
+    expect(page).toContain(`<code>${id}</code></td><td>quarantined SPOOL_FILE_MISSING</td>`);
+    expect(page).toContain(`<input type="hidden" name="id" value="${id}"><button name="action" value="retry">Retry</button>`);
+    expect(((await (await api('/api/spool')).json()) as { id: string; reason: string }[]).map((entry) => [entry.id, entry.reason])).toEqual([[id, 'SPOOL_FILE_MISSING']]);
+
+    writeFileSync(file, bytes);
+    await harness.gateway.spoolWorker.start();
+    const retried = await form(`id=${id}&action=retry`);
+    expect(retried.status).toBe(200);
+    expect(await retried.text()).toContain(`${id}: sent back to filing.`);
+    await harness.settle();
+    expect((await listSpool(harness.gateway.db))[0]).toMatchObject({ state: 'filed', ticket_id: 1 });
+    expect(await (await api('/api/spool')).json()).toEqual([]);
+    const again = await form(`id=${id}&action=retry`);
+    expect([again.status, await again.text()]).toEqual([422, expect.stringContaining(`no quarantined or deferred spool entry ${id}`)]);
+  });
+
+  it('releases a message held by the sender limit through the API, and retries every quarantined one with all', async () => {
+    await harness.stop();
+    harness = await startTestGateway({ admin: { port: 0, token }, templatesDir, limits: { newTicketsPerSenderPerHour: 1 } });
+    base = `http://127.0.0.1:${harness.gateway.adminPort}`;
+    for (const subject of ['first', 'second']) await harness.send({ from: 'busy@customer.test', subject, text: 'x' });
+    await harness.settle();
+    const [held] = (await (await api('/api/spool')).json()) as { id: string; state: string; reason: string }[];
+    expect(held).toMatchObject({ state: 'held', reason: 'RATE_LIMIT_NEW_TICKETS' });
+    expect(await (await api('/api/spool/release', { method: 'POST', body: JSON.stringify({ id: held!.id }) })).json()).toEqual({ released: held!.id });
+    await harness.settle();
+    expect((await listSpool(harness.gateway.db, { state: 'filed' })).map((entry) => entry.id)).toContain(held!.id);
+    expect((await api('/api/spool/release', { method: 'POST', body: JSON.stringify({ id: held!.id }) })).status).toBe(404);
+    expect(await (await api('/api/spool/retry', { method: 'POST', body: JSON.stringify({ all: true }) })).json()).toEqual([]);
+    expect((await api('/api/spool/retry', { method: 'POST', body: JSON.stringify({}) })).status).toBe(422);
+  });
+});
+
