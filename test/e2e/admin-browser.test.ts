@@ -1,16 +1,17 @@
 /**
  * The admin page in a real browser: Debian's Chromium driven by playwright-core (installed by
  * .ci/run). Log in, add a blocked domain and see the next mail from it refused over SMTP, edit
- * a template with its live preview and see the next acknowledgement use it, and see a broken
- * template refused.
+ * a template with its live preview and see the next acknowledgement use it, see a broken
+ * template refused, and retry a quarantined message from the spool page.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyTemplates } from '../support/copy-templates.js';
-import { SmtpDialog } from '../support/smtp-dialog.js';
+import { listSpool } from '../../src/store/spool-repo.js';
+import { SmtpDialog, sendByDialog } from '../support/smtp-dialog.js';
 import { waitUntil } from '../support/smtp-sink.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
@@ -81,4 +82,24 @@ describe('admin page in Chromium', () => {
     await harness.send({ from: 'b@customer.test', subject: 'Again', text: 'x' });
     expect((await harness.sink.waitForMails(2))[1]!.parsed.subject).toBe('Browser edit #2: Again');
   });
+
+  it('lists a quarantined message on the spool page, and Retry files it once its file is back', async () => {
+    await harness.gateway.spoolWorker.stop();
+    const large = `From: c@customer.test\r\nSubject: Lost file\r\n\r\n${'A long line of a large message.\r\n'.repeat(10_000)}`;
+    const id = /queued as (\S+)/.exec((await sendByDialog(harness.port, 'c@customer.test', ['support@example.org'], large)).data?.text ?? '')?.[1] ?? 'none';
+    const file = join(harness.dataDir, 'spool', `${id}.eml`);
+    const bytes = readFileSync(file);
+    rmSync(file);
+    await harness.gateway.spoolWorker.processPending();
+    await page.goto(`${base}/spool`);
+    expect(await page.textContent('#spool')).toContain('quarantined SPOOL_FILE_MISSING');
+    await page.screenshot({ path: join(mkdtempSync(join(tmpdir(), 'guichet-shot-')), 'spool.png') });
+    writeFileSync(file, bytes);
+    await harness.gateway.spoolWorker.start();
+    await page.click(`#spool form:has(input[value="${id}"]) button`);
+    await page.waitForSelector(`text=${id}: sent back to filing.`);
+    await harness.settle();
+    expect((await listSpool(harness.gateway.db)).find((entry) => entry.id === id)?.state).toBe('filed');
+  });
 });
+
