@@ -14,11 +14,13 @@ import type { Kysely } from 'kysely';
 import { addToSenderList, listSenderLists, removeFromSenderList } from './admin/sender-list-admin.js';
 import { addInternalNote, assignTicket, setTicketStatus } from './admin/ticket-admin.js';
 import { releaseHeldEntry, retrySpoolEntries } from './admin/spool-admin.js';
+import { retryFailedMail } from './admin/outbox-admin.js';
+import { listOutbox } from './store/outbox-repo.js';
 import type { Database } from './store/database-schema.js';
 import type { ListName } from './store/sender-list-repo.js';
 import { listSpool } from './store/spool-repo.js';
 import { isTicketStatus, ticketStatuses } from './tickets/ticket-status.js';
-import { spoolEntryView, ticketDetail, ticketList } from './tickets/ticket-view.js';
+import { outboxEntryView, spoolEntryView, ticketDetail, ticketList } from './tickets/ticket-view.js';
 import { printTable } from './print-table.js';
 import { runTemplatesCommand } from './admin/templates-command.js';
 
@@ -34,6 +36,8 @@ const usage = `usage: guichet <command> [options]
   spool release ID                      file a held message despite the sender limits
   spool retry ID…|--all [--json]        file quarantined (or deferred) messages again, once
                                         the cause is fixed
+  outbox list [--state S] [--json]      mail Guichet sends: queued, sent or failed
+  outbox retry ID…|--all [--json]       queue failed mail again, once the relay is fixed
   templates list [--json]               every event, who reads it, and the locales that have it
   templates check                       compile and render every template; non-zero exit on errors
   templates preview EVENT [--locale L] [--html]
@@ -132,6 +136,21 @@ async function dispatch(argv: string[]): Promise<number> {
       const requeued = await retrySpoolEntries(db, values.all ? null : ids, `cli:${process.env.USER ?? 'admin'}`);
       if (values.json) console.log(JSON.stringify(requeued, null, 2));
       else console.log(requeued.length === 0 ? 'nothing to retry' : `${requeued.map((entry) => `requeued ${entry.id} (was ${entry.was})`).join('\n')}\nthe gateway files them within a second`);
+      return 0;
+    }
+    if (command === 'outbox' && sub === 'list') {
+      const state = values.state as 'queued' | 'sent' | 'failed' | undefined;
+      const mails = (await listOutbox(db, { state })).map(outboxEntryView);
+      if (values.json) console.log(JSON.stringify(mails, null, 2));
+      else printTable(mails, ['id', 'state', 'ticketId', 'event', 'recipient', 'attempts', 'lastError']);
+      return 0;
+    }
+    if (command === 'outbox' && sub === 'retry') {
+      const ids = positionals.slice(2).map(Number);
+      if (ids.length > 0 === values.all || ids.some((id) => !Number.isInteger(id) || id <= 0)) throw new GuichetError('CLI_USAGE', 'usage: guichet outbox retry ID… | --all');
+      const requeued = await retryFailedMail(db, values.all ? null : ids, `cli:${process.env.USER ?? 'admin'}`);
+      if (values.json) console.log(JSON.stringify(requeued, null, 2));
+      else console.log(requeued.length === 0 ? 'nothing to retry' : `${requeued.map((mail) => `requeued ${mail.id} (${mail.event}, was ${mail.was})`).join('\n')}\nthe gateway sends them within a second`);
       return 0;
     }
     if (command === 'blocklist' || command === 'allowlist') {

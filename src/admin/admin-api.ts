@@ -1,7 +1,8 @@
 /**
  * The JSON API under /api, for the same operations as the pages: tickets (list with filters,
  * one ticket), the block and allow lists, templates (read, save, preview unsaved sources), and
- * the spool entries that need an admin (list, retry, release).
+ * the spool entries that need an admin (list, retry, release), and the outbox (list, retry
+ * failed mail).
  * Handlers return a status and a body; the server turns GuichetErrors into 4xx answers.
  */
 import type { Kysely } from 'kysely';
@@ -10,9 +11,11 @@ import { GuichetError } from '../guichet-error.js';
 import { checkOne } from '../notify/check-templates.js';
 import { templateEvents, templateParts } from '../notify/template-events.js';
 import { compileTemplate, type TemplatePart, type TemplateStore } from '../notify/template-store.js';
-import type { Database } from '../store/database-schema.js';
+import type { Database, OutboxState } from '../store/database-schema.js';
 import type { ListName } from '../store/sender-list-repo.js';
-import { spoolEntryView, ticketDetail, ticketList } from '../tickets/ticket-view.js';
+import { listOutbox } from '../store/outbox-repo.js';
+import { outboxEntryView, spoolEntryView, ticketDetail, ticketList } from '../tickets/ticket-view.js';
+import { retryFailedMail } from './outbox-admin.js';
 import { addToSenderList, listSenderLists, removeFromSenderList } from './sender-list-admin.js';
 import { listSpoolNeedingAttention, releaseHeldEntry, retrySpoolEntries } from './spool-admin.js';
 
@@ -44,6 +47,14 @@ export async function handleApi(deps: ApiDeps, method: string, path: string[], q
   }
   if (resource === 'templates') return handleTemplates(deps.templates, method, rest, body);
   if (resource === 'spool') return handleSpool(deps.db, method, rest[0], body);
+  if (resource === 'outbox' && method === 'GET' && !rest[0]) {
+    const state = query.get('state');
+    if (state && !['queued', 'sent', 'failed'].includes(state)) throw new GuichetError('CLI_USAGE', `unknown outbox state "${state}": queued, sent or failed`);
+    return { status: 200, body: (await listOutbox(deps.db, state ? { state: state as OutboxState } : {})).map(outboxEntryView) };
+  }
+  if (resource === 'outbox' && method === 'POST' && rest[0] === 'retry') {
+    return { status: 200, body: await retryFailedMail(deps.db, retryTarget(body, Number), 'admin API') };
+  }
   return { status: 404, body: { error: 'no such API' } };
 }
 
@@ -51,9 +62,7 @@ export async function handleApi(deps: ApiDeps, method: string, path: string[], q
 async function handleSpool(db: Kysely<Database>, method: string, action: string | undefined, body: Record<string, unknown>): Promise<ApiResult> {
   if (method === 'GET' && !action) return { status: 200, body: (await listSpoolNeedingAttention(db)).map(spoolEntryView) };
   if (method === 'POST' && action === 'retry') {
-    const ids = Array.isArray(body.ids) ? body.ids.map(String) : null;
-    if ((ids === null) !== (body.all === true)) throw new GuichetError('CLI_USAGE', 'give "ids": [...] or "all": true');
-    return { status: 200, body: await retrySpoolEntries(db, ids, 'admin API') };
+    return { status: 200, body: await retrySpoolEntries(db, retryTarget(body, String), 'admin API') };
   }
   if (method === 'POST' && action === 'release') {
     await releaseHeldEntry(db, String(body.id ?? ''));
@@ -95,3 +104,11 @@ function previewTemplate(templates: TemplateStore, body: Record<string, unknown>
   );
   return { status: 200, body: { ...rendered, subject: String(rendered.subject ?? '').replace(/[\r\n]+/g, ' ').trim() } };
 }
+
+/** A retry's body: `{"ids": [...]}` for those, `{"all": true}` (null) for every one. */
+function retryTarget<Id>(body: Record<string, unknown>, toId: (value: unknown) => Id): Id[] | null {
+  const ids = Array.isArray(body.ids) ? body.ids.map(toId) : null;
+  if ((ids === null) !== (body.all === true)) throw new GuichetError('CLI_USAGE', 'give "ids": [...] or "all": true');
+  return ids;
+}
+

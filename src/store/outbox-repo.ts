@@ -5,7 +5,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { OutgoingMail } from '../notify/outgoing-mail.js';
-import type { Database, OutboxRow } from './database-schema.js';
+import type { Database, OutboxRow, OutboxState } from './database-schema.js';
 import { prepareQuery } from './prepared-query.js';
 import { isPostgres } from './store-dialect.js';
 
@@ -101,10 +101,18 @@ export async function markMailFailed(db: Db, id: number, error: string): Promise
   await db.updateTable('outbox').set((eb) => ({ state: 'failed', attempts: eb('attempts', '+', 1), last_error: error })).where('id', '=', id).execute();
 }
 
-export async function listOutbox(db: Db, filter: { ticketId?: number } = {}): Promise<OutboxRow[]> {
+export async function listOutbox(db: Db, filter: { ticketId?: number; state?: OutboxState; ids?: readonly number[] } = {}): Promise<OutboxRow[]> {
+  if (filter.ids?.length === 0) return [];
   let query = db.selectFrom('outbox').selectAll();
   if (filter.ticketId !== undefined) query = query.where('ticket_id', '=', filter.ticketId);
+  if (filter.state !== undefined) query = query.where('state', '=', filter.state);
+  if (filter.ids !== undefined) query = query.where('id', 'in', [...filter.ids]);
   return query.orderBy('id').execute();
+}
+
+/** A failed mail queued again, due at `at`, with the whole retry schedule before it once more. */
+export async function requeueMail(db: Db, id: number, at: string): Promise<void> {
+  await db.updateTable('outbox').set({ state: 'queued', attempts: 0, next_attempt_at: at, claimed_by: null, claim_expires_at: null }).where('id', '=', id).where('state', '=', 'failed').execute();
 }
 
 /** Automatic mails queued for one recipient since a time: the per-sender auto-reply limit. */

@@ -3,7 +3,7 @@
  * by the admin API). These field names are a stable interface: add fields, never rename.
  */
 import type { Kysely } from 'kysely';
-import type { Database, SpoolRow, TicketRow } from '../store/database-schema.js';
+import type { Database, OutboxRow, SpoolRow, TicketRow } from '../store/database-schema.js';
 import { listDecisions } from '../store/decision-repo.js';
 import { listAttachments, listMessages } from '../store/message-repo.js';
 import { findTicket, listParticipants, listTickets } from '../store/ticket-repo.js';
@@ -90,3 +90,19 @@ export function spoolEntryView(entry: SpoolRow) {
     rawStored: entry.raw_path === '' ? 'row' : 'file',
   };
 }
+
+export function outboxEntryView(mail: OutboxRow) {
+  return {
+    id: mail.id,
+    ticketId: mail.ticket_id,
+    event: mail.event,
+    state: mail.state,
+    recipient: mail.recipient,
+    attempts: mail.attempts,
+    nextAttemptAt: mail.next_attempt_at,
+    lastError: mail.last_error,
+    createdAt: mail.created_at,
+    sentAt: mail.sent_at,
+  };
+}
+

@@ -200,3 +200,18 @@ describe('spool', () => {
   });
 });
 
+describe('outbox', () => {
+  it('lists failed mail in the outbox API and sends it again on retry once the relay is fixed', async () => {
+    harness.sink.setReply(550);
+    await harness.send({ from: 'a@customer.test', subject: 'Refused', text: 'x' });
+    await waitUntil(async () => ((await (await api('/api/outbox?state=failed')).json()) as unknown[]).length === 1, 5000, 'the mail to fail');
+    expect(await (await api('/api/outbox?state=failed')).json()).toMatchObject([{ id: 1, ticketId: 1, state: 'failed', lastError: expect.stringMatching(/^550/) }]);
+    expect((await api('/api/outbox?state=lost')).status).toBe(422);
+    harness.sink.setReply(null);
+    const retried = await api('/api/outbox/retry', { method: 'POST', body: JSON.stringify({ ids: [1] }) });
+    expect(await retried.json()).toMatchObject([{ id: 1, event: 'ack-new-ticket' }]);
+    expect((await harness.sink.waitForMails(1, 5000))[0]?.parsed.subject).toBe('[#1] Refused');
+    expect((await api('/api/outbox/retry', { method: 'POST', body: JSON.stringify({ ids: [1] }) })).status).toBe(404);
+  });
+});
+

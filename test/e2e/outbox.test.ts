@@ -1,9 +1,13 @@
 /**
  * The outbox against a real relay that misbehaves: a relay answering 4xx is retried with
  * backoff until it accepts; a relay answering 5xx fails the mail once, recorded on the ticket,
- * with no retry storm; and a relay that is down entirely loses nothing. And against a store that
- * refuses to record a sent mail: the mail is not sent again for that.
+ * with no retry storm, and is sent when an admin queues it again once the relay is fixed; and a
+ * relay that is down entirely loses nothing. And against a store that refuses to record a sent
+ * mail: the mail is not sent again for that.
  */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/store/database-schema.js';
@@ -13,9 +17,13 @@ import { SmtpMailer } from '../../src/notify/smtp-mailer.js';
 import { enqueueMail, listOutbox } from '../../src/store/outbox-repo.js';
 import { isPostgres } from '../../src/store/store-dialect.js';
 import { ticketDetail } from '../../src/tickets/ticket-view.js';
+import { writeConfig } from '../support/gateway-process.js';
 import { outgoingTestMail } from '../support/outgoing-test-mail.js';
 import { waitUntil } from '../support/smtp-sink.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+
+const run = promisify(execFile);
+const bin = join(import.meta.dirname, '..', '..', 'bin', 'guichet.mjs');
 
 let harness: TestGateway;
 afterEach(async () => harness.stop());
@@ -49,6 +57,26 @@ describe('outbox', () => {
     expect(harness.sink.attempts).toBe(1);
     const ticket = await ticketDetail(harness.gateway.db, 1);
     expect(ticket?.decisions.map((decision) => decision.code)).toContain('NOTIFY_SEND_REFUSED');
+  });
+
+  it('sends a failed mail when an admin queues it again once the relay is fixed', async () => {
+    harness = await startTestGateway();
+    harness.sink.setReply(550);
+    await harness.send({ from: 'alice@customer.test', subject: 'Hello', text: 'Hi' });
+    await waitUntil(async () => (await listOutbox(harness.gateway.db))[0]?.state === 'failed', 5000, 'the mail to fail');
+    const guichet = (...args: string[]) => run(process.execPath, [bin, ...args, '--config', writeConfig(harness.dataDir, { dataDir: harness.dataDir, store: harness.store })]);
+    const listed = JSON.parse((await guichet('outbox', 'list', '--state', 'failed', '--json')).stdout) as unknown[];
+    expect(listed).toMatchObject([{ id: 1, ticketId: 1, event: 'ack-new-ticket', state: 'failed', recipient: 'alice@customer.test', attempts: 1, lastError: expect.stringMatching(/^550/) }]);
+
+    harness.sink.setReply(null);
+    const retried = JSON.parse((await guichet('outbox', 'retry', '--all', '--json')).stdout) as unknown[];
+    expect(retried).toMatchObject([{ id: 1, ticketId: 1, event: 'ack-new-ticket', was: expect.stringMatching(/^failed after 1 attempts: 550/) }]);
+    const [mail] = await harness.sink.waitForMails(1, 5000);
+    expect(mail?.parsed.subject).toBe('[#1] Hello');
+    await waitUntil(async () => (await listOutbox(harness.gateway.db))[0]?.state === 'sent', 5000, 'the mail to be recorded as sent');
+    const ticket = await ticketDetail(harness.gateway.db, 1);
+    expect(ticket?.decisions.find((decision) => decision.code === 'NOTIFY_REQUEUED')?.detail).toMatch(/^ack-new-ticket \(outbox 1\) failed after 1 attempts: 550.*; by cli:/);
+    await expect(guichet('outbox', 'retry', '1')).rejects.toMatchObject({ code: 3, stderr: expect.stringContaining('no failed mail 1 in the outbox') });
   });
 
   it('keeps the order of a ticket’s mails when the first one is retried', async () => {
