@@ -41,6 +41,16 @@ export const templateEvents: Record<string, TemplateEvent> = {
   },
   'agent-command-error': { audience: 'agent', description: 'an agent reply with a refused command', sample: { ticket, agent: { name: 'Alice Martin', address: 'alice@example.org' }, team, errors: ['#frobnicate: unknown command'] } },
   'sla-warning': { audience: 'agent', description: 'a ticket nears or passed its response target', sample: { ticket, agent: { name: 'Alice Martin', address: 'alice@example.org' }, team, dueAt: '2026-11-27T14:00:00.000Z', breached: false } },
+  'spool-quarantined': {
+    audience: 'agent',
+    description: 'an accepted message could not be filed and is in quarantine (at most one mail an hour)',
+    sample: {
+      agent: { name: 'Alice Martin', address: 'alice@example.org' },
+      team,
+      entry: { id: 'mi0x3k2a1-3f9c0d12ab77', mailbox: 'support@example.org', mailFrom: 'chloe@asso.example', receivedAt: '2026-11-27T09:12:00.000Z', reason: 'PROCESSING_FAILED', detail: 'PARSE_ATTACHMENT_WRITE_FAILED: cannot store an attachment: ENOSPC' },
+      quarantinedCount: 1,
+    },
+  },
 };
 
 export const templateParts = ['subject', 'text', 'html'] as const;

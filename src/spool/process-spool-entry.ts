@@ -23,6 +23,7 @@ import { detectAutomatedMessage } from '../policy/detect-automated-message.js';
 import { resolveRecipient } from '../smtp/resolve-recipient.js';
 import type { Database, SpoolRow, TicketRow } from '../store/database-schema.js';
 import { recordDecision } from '../store/decision-repo.js';
+import { alertQuarantine } from '../notify/alert-quarantine.js';
 import { rawMessageOf } from './raw-message.js';
 import { lockPendingSpool, markSpoolFiled, markSpoolHeld, markSpoolQuarantined, type ClaimedSpoolEntry } from '../store/spool-repo.js';
 import { countTicketsOpenedBy, findLastLanguageOf, lockTicket, threadLookups } from '../store/ticket-repo.js';
@@ -70,7 +71,7 @@ export interface PreparedEntry {
  * spool worker runs several at once (DNS round trips overlap); filing then runs one at a time.
  */
 export async function prepareSpoolEntry(deps: PipelineDeps, entry: ClaimedSpoolEntry): Promise<PreparedEntry | ProcessResult> {
-  const { db, config } = deps;
+  const { config } = deps;
   const raw = rawMessageOf(config.dataDir, entry);
   let message: ParsedMessage;
   try {
@@ -81,10 +82,10 @@ export async function prepareSpoolEntry(deps: PipelineDeps, entry: ClaimedSpoolE
     const missing =
       (error as NodeJS.ErrnoException).code === 'ENOENT' || (isGuichetError(error) && error.code === 'SPOOL_READ_FAILED' && (error.cause as NodeJS.ErrnoException)?.code === 'ENOENT');
     if (!missing && !(isGuichetError(error) && error.code === 'PARSE_MALFORMED')) throw error;
-    return quarantineSpoolEntry(db, entry.id, missing ? 'SPOOL_FILE_MISSING' : 'PARSE_MALFORMED', (error as Error).message);
+    return quarantineSpoolEntry(deps, entry, missing ? 'SPOOL_FILE_MISSING' : 'PARSE_MALFORMED', (error as Error).message);
   }
   const chosen = chooseSender(message, entry.mail_from);
-  if (!chosen) return quarantineSpoolEntry(db, entry.id, 'PARSE_NO_SENDER', 'no From header and a null envelope sender <>');
+  if (!chosen) return quarantineSpoolEntry(deps, entry, 'PARSE_NO_SENDER', 'no From header and a null envelope sender <>');
   const auth = await checkSenderAuth({
     raw,
     remoteAddress: entry.remote_address,
@@ -226,13 +227,17 @@ async function fileFromAgent(
   return { kind: 'filed', ticketId: ticket.id };
 }
 
-/** Keeps the message, marked quarantined with its reason, and records why; used by the worker too. */
-export async function quarantineSpoolEntry(db: Kysely<Database>, spoolId: string, reason: string, detail: string): Promise<ProcessResult> {
+/**
+ * Keeps the message, marked quarantined with its reason, records why, and tells the agents
+ * (see alert-quarantine.ts); used by the worker too.
+ */
+export async function quarantineSpoolEntry(deps: PipelineDeps, entry: SpoolRow, reason: string, detail: string): Promise<ProcessResult> {
   const at = new Date().toISOString();
-  const stillPending = await db.transaction().execute(async (trx) => {
-    if (!(await lockPendingSpool(trx, spoolId))) return false;
-    await markSpoolQuarantined(trx, spoolId, reason, detail, at);
-    await recordDecision(trx, { spoolId, ticketId: null, stage: 'spool', code: `QUARANTINED_${reason}`, detail }, at);
+  const stillPending = await deps.db.transaction().execute(async (trx) => {
+    if (!(await lockPendingSpool(trx, entry.id))) return false;
+    await markSpoolQuarantined(trx, entry.id, reason, detail, at);
+    await recordDecision(trx, { spoolId: entry.id, ticketId: null, stage: 'spool', code: `QUARANTINED_${reason}`, detail }, at);
+    await alertQuarantine(trx, deps, { entry, reason, detail, at });
     return true;
   });
   return stillPending ? { kind: 'quarantined', reason } : { kind: 'taken' };

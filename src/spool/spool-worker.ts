@@ -128,7 +128,7 @@ export class SpoolWorker {
     this.deps.logger.error({ spoolId: entry.id, attempt, err: error }, 'processing failed');
     const next = nextSpoolAttemptAt(attempt, Date.now());
     if (!next) {
-      await quarantineSpoolEntry(this.deps.db, entry.id, 'PROCESSING_FAILED', detail);
+      await quarantineSpoolEntry(this.deps, entry, 'PROCESSING_FAILED', detail);
       return;
     }
     await deferSpoolEntry(this.deps.db, entry.id, detail, next.toISOString());

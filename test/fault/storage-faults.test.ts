@@ -10,6 +10,7 @@ import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { databasePath } from '../../src/store/open-database.js';
+import { listDecisions } from '../../src/store/decision-repo.js';
 import { listSpool } from '../../src/store/spool-repo.js';
 import { ticketDetail } from '../../src/tickets/ticket-view.js';
 import { writeConfig } from '../support/gateway-process.js';
@@ -140,4 +141,38 @@ describe('storage faults', () => {
     await harness.settle(10_000);
     expect((await listSpool(harness.gateway.db))[0]).toMatchObject({ state: 'filed', ticket_id: 1 });
   });
+
+  it('mails the agents when a message is quarantined, once an hour, and never for a message with no sender at all', async () => {
+    harness = await startTestGateway({ agents: [{ address: 'alice@example.org', name: 'Alice' }, { address: 'bob@example.org', name: 'Bob' }] });
+    await harness.gateway.spoolWorker.stop();
+    const quarantineLargeMessage = async (subject: string) => {
+      const replies = await sendByDialog(harness.port, 'a@customer.test', ['support@example.org'], largeBody(subject));
+      const id = /queued as (\S+)/.exec(replies.data?.text ?? '')?.[1] ?? 'none';
+      rmSync(join(harness.dataDir, 'spool', `${id}.eml`));
+      await harness.gateway.spoolWorker.processPending();
+      return id;
+    };
+    const first = await quarantineLargeMessage('first lost file');
+    await harness.gateway.spoolWorker.start();
+    const alerts = await harness.sink.waitForMails(2, 5000);
+    expect(alerts.map((mail) => [mail.envelopeFrom, ...mail.envelopeTo]).sort()).toEqual([['', 'alice@example.org'], ['', 'bob@example.org']]);
+    expect(alerts[0]!.parsed.subject).toBe('Guichet: a message to support@example.org could not be filed (SPOOL_FILE_MISSING)');
+    expect(alerts[0]!.parsed.text).toContain(`guichet spool retry ${first}`);
+    expect(alerts[0]!.parsed.headers.get('auto-submitted')).toBe('auto-generated');
+
+    await harness.gateway.spoolWorker.stop();
+    const second = await quarantineLargeMessage('second lost file');
+    // No sender anywhere: quarantined, and nobody is mailed about it.
+    expect((await sendByDialog(harness.port, '', ['support@example.org'], 'Subject: nobody\r\n\r\nx\r\n')).data?.code).toBe(250);
+    await harness.gateway.spoolWorker.processPending();
+    await harness.gateway.spoolWorker.start();
+    await harness.settle();
+    expect(harness.sink.mails).toHaveLength(2);
+    const skipped = (await listDecisions(harness.gateway.db, {})).filter((decision) => decision.code === 'QUARANTINE_ALERT_SKIPPED');
+    expect(skipped.map((decision) => [decision.spool_id === second, decision.detail?.replace(/\d+/, 'N')])).toEqual([
+      [true, 'an alert was queued within the hour (outbox N)'],
+      [false, 'not mailed for PARSE_NO_SENDER'],
+    ]);
+  });
 });
+

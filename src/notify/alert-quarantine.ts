@@ -1,0 +1,56 @@
+/**
+ * Tells the agents when an accepted message is quarantined: the customer got no
+ * acknowledgement and no ticket exists, so without a mail nobody would know until they looked
+ * at `guichet spool list`. Queued in the quarantine's own transaction, to every configured
+ * agent, at most once an hour (the mail says how many are in quarantine by then, so a burst
+ * of failures is one mail, not a flood). Not for PARSE_NO_SENDER: a message with neither a
+ * From header nor an envelope sender has nobody to answer and is nearly always junk.
+ * Each alert, or why none was sent, is recorded in the decisions log of the entry.
+ */
+import type { Transaction } from 'kysely';
+import type { Database, SpoolRow } from '../store/database-schema.js';
+import { recordDecision } from '../store/decision-repo.js';
+import { enqueueMail } from '../store/outbox-repo.js';
+import type { OutgoingMail } from './outgoing-mail.js';
+import type { MailDeps } from './queue-customer-mail.js';
+
+const ALERT_INTERVAL_MS = 60 * 60 * 1000;
+const NOT_ALERTED = new Set(['PARSE_NO_SENDER']);
+
+export async function alertQuarantine(trx: Transaction<Database>, deps: MailDeps, input: { entry: SpoolRow; reason: string; detail: string; at: string }): Promise<void> {
+  const { entry, reason, at } = input;
+  const skip = async (why: string) => recordDecision(trx, { spoolId: entry.id, ticketId: null, stage: 'notify', code: 'QUARANTINE_ALERT_SKIPPED', detail: why }, at);
+  if (NOT_ALERTED.has(reason)) return skip(`not mailed for ${reason}`);
+  if (deps.config.agents.length === 0) return skip('no agents configured');
+  const since = new Date(Date.parse(at) - ALERT_INTERVAL_MS).toISOString();
+  const recent = await trx.selectFrom('outbox').select('id').where('event', '=', 'spool-quarantined').where('created_at', '>', since).limit(1).executeTakeFirst();
+  if (recent) return skip(`an alert was queued within the hour (outbox ${recent.id})`);
+  const quarantined = await trx.selectFrom('spool').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'quarantined').executeTakeFirstOrThrow();
+  const mailbox = (JSON.parse(entry.rcpt_to) as string[])[0] ?? deps.config.mailboxes[0]?.address ?? 'support@localhost';
+  const from = deps.config.mailboxes[0]?.address ?? mailbox;
+  const locale = deps.templates.resolveLocale(deps.config.locale);
+  for (const agent of deps.config.agents) {
+    const rendered = deps.templates.render('spool-quarantined', locale, {
+      agent: { name: agent.name, address: agent.address },
+      team: { name: deps.config.outbound.name },
+      entry: { id: entry.id, mailbox, mailFrom: entry.mail_from || '<>', receivedAt: entry.received_at, reason, detail: input.detail },
+      quarantinedCount: Number(quarantined.n),
+    });
+    const mail: OutgoingMail = {
+      from: { name: `${deps.config.outbound.name} (Guichet)`, address: from },
+      to: [agent.address],
+      cc: [],
+      replyTo: from,
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      messageId: `<quarantine.${entry.id}.${agent.address.replace(/[^a-z0-9]/gi, '')}@${from.split('@')[1] ?? 'localhost'}>`,
+      inReplyTo: null,
+      references: [],
+      headers: { 'Auto-Submitted': 'auto-generated', 'X-Loop': from },
+      envelope: { from: '', to: [agent.address] },
+    };
+    await enqueueMail(trx, { ticketId: null, event: 'spool-quarantined', mail, automatic: false, at });
+  }
+  await recordDecision(trx, { spoolId: entry.id, ticketId: null, stage: 'notify', code: 'QUARANTINE_ALERT_QUEUED', detail: `to ${deps.config.agents.map((agent) => agent.address).join(', ')}` }, at);
+}
