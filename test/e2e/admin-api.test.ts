@@ -198,6 +198,17 @@ describe('spool', () => {
     expect(await (await api('/api/spool/retry', { method: 'POST', body: JSON.stringify({ all: true }) })).json()).toEqual([]);
     expect((await api('/api/spool/retry', { method: 'POST', body: JSON.stringify({}) })).status).toBe(422);
   });
+
+  it('shows the oldest 200 of a flood of held messages, and says how many there are', async () => {
+    const rows = Array.from({ length: 205 }, (_, index) => ({ id: `held-${String(index).padStart(3, '0')}`, state: 'held' as const, received_at: new Date(Date.UTC(2026, 11, 1, 9, 0, index)).toISOString(), remote_address: null, helo: null, mail_from: 'flood@customer.test', rcpt_to: '["support@example.org"]', size: 10, raw_path: '', reason: 'RATE_LIMIT_NEW_TICKETS', detail: null, ticket_id: null, not_before: null, processed_at: null }));
+    await harness.gateway.db.insertInto('spool').values(rows).execute();
+    const page = await (await api('/spool')).text();
+    expect(page.match(/value="release">Release</g)).toHaveLength(200);
+    expect(page).toContain('held-199');
+    expect(page).not.toContain('held-200');
+    expect(page).toContain('205 message(s) waiting, the oldest 200 shown (all of them: guichet spool list).');
+    expect(((await (await api('/api/spool')).json()) as unknown[]).length).toBe(205);
+  });
 });
 
 describe('outbox', () => {
