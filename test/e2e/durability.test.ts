@@ -104,3 +104,20 @@ it('keeps a small message in its spool row and a large one in a spool file, and 
     await harness.stop();
   }
 });
+
+it('keeps the text of a message in its ticket and its HTML only once, in the raw message', async () => {
+  store = undefined;
+  dir = mkdtempSync(join(tmpdir(), 'guichet-html-once-'));
+  const harness = await startTestGateway();
+  try {
+    await harness.send({ from: 'chloe@customer.test', subject: 'Export', text: 'Export des dons vide.', html: '<p>Export des dons <b>vide</b>.</p>' });
+    await harness.settle();
+    const [message] = await harness.gateway.db.selectFrom('messages').select(['text', 'html', 'spool_id']).where('direction', '=', 'in').execute();
+    expect(message).toMatchObject({ text: expect.stringContaining('Export des dons vide.'), html: null });
+    const raw = await harness.gateway.db.selectFrom('spool_raw').select('raw').where('spool_id', '=', message!.spool_id!).executeTakeFirstOrThrow();
+    expect(raw.raw.toString('latin1')).toContain('<p>Export des dons <b>vide</b>.</p>');
+  } finally {
+    await harness.stop();
+  }
+});
+
