@@ -11,6 +11,7 @@ import type { Transaction } from 'kysely';
 import type { Database, SpoolRow } from '../store/database-schema.js';
 import { recordDecision } from '../store/decision-repo.js';
 import { enqueueMail } from '../store/outbox-repo.js';
+import { resolveRecipient } from '../smtp/resolve-recipient.js';
 import type { OutgoingMail } from './outgoing-mail.js';
 import type { MailDeps } from './queue-customer-mail.js';
 
@@ -26,31 +27,51 @@ export async function alertQuarantine(trx: Transaction<Database>, deps: MailDeps
   const recent = await trx.selectFrom('outbox').select('id').where('event', '=', 'spool-quarantined').where('created_at', '>', since).limit(1).executeTakeFirst();
   if (recent) return skip(`an alert was queued within the hour (outbox ${recent.id})`);
   const quarantined = await trx.selectFrom('spool').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'quarantined').executeTakeFirstOrThrow();
-  const mailbox = (JSON.parse(entry.rcpt_to) as string[])[0] ?? deps.config.mailboxes[0]?.address ?? 'support@localhost';
-  const from = deps.config.mailboxes[0]?.address ?? mailbox;
-  const locale = deps.templates.resolveLocale(deps.config.locale);
-  for (const agent of deps.config.agents) {
-    const rendered = deps.templates.render('spool-quarantined', locale, {
-      agent: { name: agent.name, address: agent.address },
-      team: { name: deps.config.outbound.name },
-      entry: { id: entry.id, mailbox, mailFrom: entry.mail_from || '<>', receivedAt: entry.received_at, reason, detail: input.detail },
-      quarantinedCount: Number(quarantined.n),
-    });
-    const mail: OutgoingMail = {
-      from: { name: `${deps.config.outbound.name} (Guichet)`, address: from },
-      to: [agent.address],
-      cc: [],
-      replyTo: from,
-      subject: rendered.subject,
-      text: rendered.text,
-      html: rendered.html,
-      messageId: `<quarantine.${entry.id}.${agent.address.replace(/[^a-z0-9]/gi, '')}@${from.split('@')[1] ?? 'localhost'}>`,
-      inReplyTo: null,
-      references: [],
-      headers: { 'Auto-Submitted': 'auto-generated', 'X-Loop': from },
-      envelope: { from: '', to: [agent.address] },
-    };
-    await enqueueMail(trx, { ticketId: null, event: 'spool-quarantined', mail, automatic: false, at });
+  const mailboxes = deps.config.mailboxes.map((candidate) => candidate.address);
+  const rcptTo = JSON.parse(entry.rcpt_to) as string[];
+  // The mailbox, not a reply address with its token, which stays between Guichet and the customer.
+  const mailbox = rcptTo.map((rcpt) => resolveRecipient(rcpt, mailboxes)?.mailbox).find(Boolean) ?? mailboxes[0] ?? 'support@localhost';
+  const from = mailboxes[0] ?? mailbox;
+  let mails: OutgoingMail[];
+  try {
+    mails = deps.config.agents.map((agent) => alertMail(deps, { agent, from, entry, mailbox, reason, detail: input.detail, quarantinedCount: Number(quarantined.n) }));
+  } catch (error) {
+    // The quarantine itself must not fail for its alert: the entry would stay pending for ever.
+    return skip(`cannot render the alert: ${(error as Error).message}`);
   }
+  for (const mail of mails) await enqueueMail(trx, { ticketId: null, event: 'spool-quarantined', mail, automatic: false, at });
   await recordDecision(trx, { spoolId: entry.id, ticketId: null, stage: 'notify', code: 'QUARANTINE_ALERT_QUEUED', detail: `to ${deps.config.agents.map((agent) => agent.address).join(', ')}` }, at);
+}
+
+interface AlertInput {
+  agent: { name: string; address: string };
+  from: string;
+  entry: SpoolRow;
+  mailbox: string;
+  reason: string;
+  detail: string;
+  quarantinedCount: number;
+}
+
+function alertMail(deps: MailDeps, { agent, from, entry, mailbox, reason, detail, quarantinedCount }: AlertInput): OutgoingMail {
+  const rendered = deps.templates.render('spool-quarantined', deps.templates.resolveLocale(deps.config.locale), {
+    agent: { name: agent.name, address: agent.address },
+    team: { name: deps.config.outbound.name },
+    entry: { id: entry.id, mailbox, mailFrom: entry.mail_from || '<>', receivedAt: entry.received_at, reason, detail },
+    quarantinedCount,
+  });
+  return {
+    from: { name: `${deps.config.outbound.name} (Guichet)`, address: from },
+    to: [agent.address],
+    cc: [],
+    replyTo: from,
+    subject: rendered.subject,
+    text: rendered.text,
+    html: rendered.html,
+    messageId: `<quarantine.${entry.id}.${agent.address.replace(/[^a-z0-9]/gi, '')}@${from.split('@')[1] ?? 'localhost'}>`,
+    inReplyTo: null,
+    references: [],
+    headers: { 'Auto-Submitted': 'auto-generated', 'X-Loop': from },
+    envelope: { from: '', to: [agent.address] },
+  };
 }
