@@ -140,6 +140,7 @@ async function dispatch(argv: string[]): Promise<number> {
     }
     if (command === 'outbox' && sub === 'list') {
       const state = values.state as 'queued' | 'sent' | 'failed' | undefined;
+      if (state && !['queued', 'sent', 'failed'].includes(state)) throw new GuichetError('CLI_USAGE', `unknown outbox state "${state}": queued, sent or failed`);
       const mails = (await listOutbox(db, { state })).map(outboxEntryView);
       if (values.json) console.log(JSON.stringify(mails, null, 2));
       else printTable(mails, ['id', 'state', 'ticketId', 'event', 'recipient', 'attempts', 'lastError']);

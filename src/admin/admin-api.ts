@@ -1,8 +1,8 @@
 /**
  * The JSON API under /api, for the same operations as the pages: tickets (list with filters,
- * one ticket), the block and allow lists, templates (read, save, preview unsaved sources), and
- * the spool entries that need an admin (list, retry, release), and the outbox (list, retry
- * failed mail).
+ * one ticket), the block and allow lists, templates (read, save, preview unsaved sources), the
+ * spool entries that need an admin (list, retry, release) and the outbox (list, retry failed
+ * mail).
  * Handlers return a status and a body; the server turns GuichetErrors into 4xx answers.
  */
 import type { Kysely } from 'kysely';

@@ -28,7 +28,7 @@ export async function retryFailedMail(db: Kysely<Database>, ids: readonly number
     if (missing.length > 0) throw new GuichetError('CLI_NOT_FOUND', `no failed mail ${missing.join(', ')} in the outbox (see guichet outbox list --state failed)`);
     const requeued: RequeuedMail[] = [];
     for (const mail of failed) {
-      const was = `failed after ${mail.attempts} attempts: ${mail.last_error ?? 'no error recorded'}`;
+      const was = `failed after ${mail.attempts} attempt${mail.attempts === 1 ? '' : 's'}: ${mail.last_error ?? 'no error recorded'}`;
       await requeueMail(trx, mail.id, at);
       await recordDecision(trx, { spoolId: null, ticketId: mail.ticket_id, stage: 'notify', code: 'NOTIFY_REQUEUED', detail: `${mail.event} (outbox ${mail.id}) ${was}; by ${by}` }, at);
       requeued.push({ id: mail.id, ticketId: mail.ticket_id, event: mail.event, was });

@@ -27,7 +27,7 @@ export async function retrySpoolEntries(db: Kysely<Database>, ids: readonly stri
     if (missing.length > 0) throw new GuichetError('CLI_NOT_FOUND', `no quarantined or deferred spool entry ${missing.join(', ')} (see guichet spool list)`);
     const requeued: RequeuedEntry[] = [];
     for (const entry of entries) {
-      const was = entry.state === 'quarantined' ? `quarantined ${entry.reason}` : `pending after ${entry.attempts} failed attempts`;
+      const was = entry.state === 'quarantined' ? `quarantined ${entry.reason}` : `pending after ${entry.attempts} failed attempt${entry.attempts === 1 ? '' : 's'}`;
       await requeueSpoolEntry(trx, entry.id);
       await recordDecision(trx, { spoolId: entry.id, ticketId: null, stage: 'spool', code: 'SPOOL_REQUEUED', detail: `${was}${entry.detail ? ` (${entry.detail})` : ''}; by ${by}` }, at);
       requeued.push({ id: entry.id, was });

@@ -70,12 +70,12 @@ describe('outbox', () => {
 
     harness.sink.setReply(null);
     const retried = JSON.parse((await guichet('outbox', 'retry', '--all', '--json')).stdout) as unknown[];
-    expect(retried).toMatchObject([{ id: 1, ticketId: 1, event: 'ack-new-ticket', was: expect.stringMatching(/^failed after 1 attempts: 550/) }]);
+    expect(retried).toMatchObject([{ id: 1, ticketId: 1, event: 'ack-new-ticket', was: expect.stringMatching(/^failed after 1 attempt: 550/) }]);
     const [mail] = await harness.sink.waitForMails(1, 5000);
     expect(mail?.parsed.subject).toBe('[#1] Hello');
     await waitUntil(async () => (await listOutbox(harness.gateway.db))[0]?.state === 'sent', 5000, 'the mail to be recorded as sent');
     const ticket = await ticketDetail(harness.gateway.db, 1);
-    expect(ticket?.decisions.find((decision) => decision.code === 'NOTIFY_REQUEUED')?.detail).toMatch(/^ack-new-ticket \(outbox 1\) failed after 1 attempts: 550.*; by cli:/);
+    expect(ticket?.decisions.find((decision) => decision.code === 'NOTIFY_REQUEUED')?.detail).toMatch(/^ack-new-ticket \(outbox 1\) failed after 1 attempt: 550.*; by cli:/);
     await expect(guichet('outbox', 'retry', '1')).rejects.toMatchObject({ code: 3, stderr: expect.stringContaining('no failed mail 1 in the outbox') });
   });
 
