@@ -2,7 +2,9 @@
  * Storage faults at the SMTP edge: when the spool cannot be written the client gets 451 (try
  * again later), never 250, and the next message after the fault is accepted; when another
  * process holds the database busy, the commit waits for it instead of failing, and other SMTP
- * sessions are served in the meantime.
+ * sessions are served in the meantime. And while filing: an attachment that cannot be stored or
+ * a spool file that cannot be read is retried, not quarantined; a spool file that is gone is
+ * quarantined, the agents are told, and `guichet spool retry` files it once it is restored.
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
