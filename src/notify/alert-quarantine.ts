@@ -11,7 +11,7 @@ import type { Transaction } from 'kysely';
 import type { Database, SpoolRow } from '../store/database-schema.js';
 import { recordDecision } from '../store/decision-repo.js';
 import { enqueueMail } from '../store/outbox-repo.js';
-import { resolveRecipient } from '../smtp/resolve-recipient.js';
+import { mailboxOfEnvelope } from '../smtp/resolve-recipient.js';
 import type { OutgoingMail } from './outgoing-mail.js';
 import type { MailDeps } from './queue-customer-mail.js';
 
@@ -28,9 +28,8 @@ export async function alertQuarantine(trx: Transaction<Database>, deps: MailDeps
   if (recent) return skip(`an alert was queued within the hour (outbox ${recent.id})`);
   const quarantined = await trx.selectFrom('spool').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'quarantined').executeTakeFirstOrThrow();
   const mailboxes = deps.config.mailboxes.map((candidate) => candidate.address);
-  const rcptTo = JSON.parse(entry.rcpt_to) as string[];
   // The mailbox, not a reply address with its token, which stays between Guichet and the customer.
-  const mailbox = rcptTo.map((rcpt) => resolveRecipient(rcpt, mailboxes)?.mailbox).find(Boolean) ?? mailboxes[0] ?? 'support@localhost';
+  const mailbox = mailboxOfEnvelope(JSON.parse(entry.rcpt_to) as string[], mailboxes) ?? 'support@localhost';
   const from = mailboxes[0] ?? mailbox;
   let mails: OutgoingMail[];
   try {

@@ -22,3 +22,11 @@ export function resolveRecipient(address: string, mailboxes: readonly string[]):
   if (!mailboxes.includes(mailbox)) return null;
   return { mailbox, token: plus === -1 ? null : local.slice(plus + 1) || null };
 }
+
+/**
+ * The mailbox a message was sent to: the first envelope recipient that is one of ours (a reply
+ * address gives its mailbox, never its token), else the first configured mailbox.
+ */
+export function mailboxOfEnvelope(rcptTo: readonly string[], mailboxes: readonly string[]): string | null {
+  return rcptTo.map((rcpt) => resolveRecipient(rcpt, mailboxes)?.mailbox).find(Boolean) ?? mailboxes[0] ?? null;
+}

@@ -20,7 +20,7 @@ import { parseMessage } from '../parse/parse-message.js';
 import type { MailAddress, ParsedMessage } from '../parse/parsed-message.js';
 import { checkSenderAuth, type SenderAuth } from '../policy/check-sender-auth.js';
 import { detectAutomatedMessage } from '../policy/detect-automated-message.js';
-import { resolveRecipient } from '../smtp/resolve-recipient.js';
+import { mailboxOfEnvelope } from '../smtp/resolve-recipient.js';
 import type { Database, SpoolRow, TicketRow } from '../store/database-schema.js';
 import { recordDecision } from '../store/decision-repo.js';
 import { alertQuarantine } from '../notify/alert-quarantine.js';
@@ -140,7 +140,7 @@ async function fileInto(trx: Transaction<Database>, deps: PipelineDeps, prepared
   const { entry, message, sender, auth } = prepared;
   const mailboxes = config.mailboxes.map((mailbox) => mailbox.address);
   const rcptTo = JSON.parse(entry.rcpt_to) as string[];
-  const mailbox = rcptTo.map((rcpt) => resolveRecipient(rcpt, mailboxes)?.mailbox).find(Boolean) ?? mailboxes[0] ?? '';
+  const mailbox = mailboxOfEnvelope(rcptTo, mailboxes) ?? '';
   const identity = identifyAgent({ agents: config.agents, secret: deps.secret, mailboxes, rcptTo, fromAddress: message.from?.address ?? null, auth });
   const automated = detectAutomatedMessage({ message, envelopeFrom: entry.mail_from, sender: sender.address, ourAddresses: mailboxes });
   const verdict: Verdict =
