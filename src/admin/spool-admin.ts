@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import { GuichetError } from '../guichet-error.js';
 import type { Database, SpoolRow } from '../store/database-schema.js';
 import { recordDecision } from '../store/decision-repo.js';
-import { listRetryableSpool, listSpool, releaseHeldSpool, requeueSpoolEntry } from '../store/spool-repo.js';
+import { listRetryableSpool, releaseHeldSpool, requeueSpoolEntry } from '../store/spool-repo.js';
 
 export interface RequeuedEntry {
   id: string;
@@ -38,8 +38,7 @@ export async function retrySpoolEntries(db: Kysely<Database>, ids: readonly stri
 
 /** Quarantined, held and deferred entries, oldest first. */
 export async function listSpoolNeedingAttention(db: Kysely<Database>): Promise<SpoolRow[]> {
-  const [retryable, held] = await Promise.all([listRetryableSpool(db, null), listSpool(db, { state: 'held' })]);
-  return [...retryable, ...held].sort((a, b) => a.received_at.localeCompare(b.received_at) || a.id.localeCompare(b.id));
+  return listRetryableSpool(db, null, { withHeld: true });
 }
 
 /** Files a held entry despite the sender limit that held it. */

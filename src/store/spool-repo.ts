@@ -106,15 +106,22 @@ export async function releaseHeldSpool(db: Db, id: string): Promise<boolean> {
 }
 
 /**
- * Entries an admin may send back to filing: quarantined ones, and pending ones waiting out the
- * backoff after a failure. `ids` null: all of them.
+ * Entries an admin may send back to filing, oldest first: quarantined ones, and pending ones
+ * waiting out the backoff after a failure; with `withHeld`, held ones too (they are released,
+ * not retried). `ids` null: all of them.
  */
-export async function listRetryableSpool(db: Db, ids: readonly string[] | null): Promise<SpoolRow[]> {
+export async function listRetryableSpool(db: Db, ids: readonly string[] | null, options: { withHeld?: boolean } = {}): Promise<SpoolRow[]> {
   if (ids?.length === 0) return [];
   let query = db
     .selectFrom('spool')
     .selectAll()
-    .where((eb) => eb.or([eb('state', '=', 'quarantined'), eb.and([eb('state', '=', 'pending'), eb('attempts', '>', 0)])]));
+    .where((eb) =>
+      eb.or([
+        eb('state', '=', 'quarantined'),
+        eb.and([eb('state', '=', 'pending'), eb('attempts', '>', 0)]),
+        ...(options.withHeld ? [eb('state', '=', 'held')] : []),
+      ]),
+    );
   if (ids) query = query.where('id', 'in', [...ids]);
   return query.orderBy('received_at').orderBy('id').execute();
 }
