@@ -108,7 +108,7 @@ async function dispatch(argv: string[]): Promise<number> {
       const id = Number(arg);
       const rest = positionals.slice(3).join(' ');
       if (!Number.isInteger(id) || id <= 0 || !rest) throw new GuichetError('CLI_USAGE', `usage: guichet ticket ${sub} ID ${sub === 'note' ? 'TEXT' : sub === 'status' ? 'STATUS' : 'AGENT'}`);
-      const by = `cli:${process.env.USER ?? 'admin'}`;
+      const by = cliActor();
       if (sub === 'status') await setTicketStatus(db, config, id, rest, by);
       if (sub === 'assign') await assignTicket(db, config, id, rest, by);
       if (sub === 'note') await addInternalNote(db, id, rest, by);
@@ -133,7 +133,7 @@ async function dispatch(argv: string[]): Promise<number> {
     if (command === 'spool' && sub === 'retry') {
       const ids = positionals.slice(2);
       if (ids.length > 0 === values.all) throw new GuichetError('CLI_USAGE', 'usage: guichet spool retry ID… | --all');
-      const requeued = await retrySpoolEntries(db, values.all ? null : ids, `cli:${process.env.USER ?? 'admin'}`);
+      const requeued = await retrySpoolEntries(db, values.all ? null : ids, cliActor());
       if (values.json) console.log(JSON.stringify(requeued, null, 2));
       else console.log(requeued.length === 0 ? 'nothing to retry' : `${requeued.map((entry) => `requeued ${entry.id} (was ${entry.was})`).join('\n')}\nthe gateway files them within a second`);
       return 0;
@@ -149,7 +149,7 @@ async function dispatch(argv: string[]): Promise<number> {
     if (command === 'outbox' && sub === 'retry') {
       const ids = positionals.slice(2).map(Number);
       if (ids.length > 0 === values.all || ids.some((id) => !Number.isInteger(id) || id <= 0)) throw new GuichetError('CLI_USAGE', 'usage: guichet outbox retry ID… | --all');
-      const requeued = await retryFailedMail(db, values.all ? null : ids, `cli:${process.env.USER ?? 'admin'}`);
+      const requeued = await retryFailedMail(db, values.all ? null : ids, cliActor());
       if (values.json) console.log(JSON.stringify(requeued, null, 2));
       else console.log(requeued.length === 0 ? 'nothing to retry' : `${requeued.map((mail) => `requeued ${mail.id} (${mail.event}, was ${mail.was})`).join('\n')}\nthe gateway sends them within a second`);
       return 0;
@@ -175,6 +175,11 @@ async function editSenderList(db: Kysely<Database>, config: Config, list: ListNa
   if (json) console.log(JSON.stringify({ list, action, ...result }));
   else console.log(action === 'add' ? `${result.entry} ${'added' in result && !result.added ? 'was already' : 'is now'} in the ${list} list` : `${result.entry} removed from the ${list} list`);
   return 0;
+}
+
+/** Who made a change from the command line, for the decisions log. */
+function cliActor(): string {
+  return `cli:${process.env.USER ?? 'admin'}`;
 }
 
 async function serve(config: Config, configFile: string | undefined): Promise<number> {
