@@ -5,11 +5,12 @@
  * template files edited on disk picked up live, /metrics, customer content always escaped, and
  * accepted messages that need an admin (quarantined, held) sent on from the spool page and API.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listSpool } from '../../src/store/spool-repo.js';
 import { copyTemplates } from '../support/copy-templates.js';
+import { spoolThenLoseFile } from '../support/lost-spool-file.js';
 import { sendByDialog } from '../support/smtp-dialog.js';
 import { waitUntil } from '../support/smtp-sink.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
@@ -160,18 +161,14 @@ describe('spool', () => {
 
   it('lists a quarantined message on the spool page and files it when Retry is pressed once its file is back', async () => {
     await harness.gateway.spoolWorker.stop();
-    const large = `From: a@customer.test\r\nSubject: lost file\r\n\r\n${'A long line of a large message.\r\n'.repeat(10_000)}`;
-    const id = /queued as (\S+)/.exec((await sendByDialog(harness.port, 'a@customer.test', ['support@example.org'], large)).data?.text ?? '')?.[1] ?? 'none';
-    const file = join(harness.dataDir, 'spool', `${id}.eml`);
-    const bytes = readFileSync(file);
-    rmSync(file);
+    const { id, restore } = await spoolThenLoseFile(harness, 'a@customer.test', 'lost file');
     await harness.gateway.spoolWorker.processPending();
     const page = await (await api('/spool')).text();
     expect(page).toContain(`<code>${id}</code></td><td>quarantined SPOOL_FILE_MISSING</td>`);
     expect(page).toContain(`<input type="hidden" name="id" value="${id}"><button name="action" value="retry">Retry</button>`);
     expect(((await (await api('/api/spool')).json()) as { id: string; reason: string }[]).map((entry) => [entry.id, entry.reason])).toEqual([[id, 'SPOOL_FILE_MISSING']]);
 
-    writeFileSync(file, bytes);
+    restore();
     await harness.gateway.spoolWorker.start();
     const retried = await form(`id=${id}&action=retry`);
     expect(retried.status).toBe(200);

@@ -4,14 +4,15 @@
  * a template with its live preview and see the next acknowledgement use it, see a broken
  * template refused, and retry a quarantined message from the spool page.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyTemplates } from '../support/copy-templates.js';
+import { spoolThenLoseFile } from '../support/lost-spool-file.js';
 import { listSpool } from '../../src/store/spool-repo.js';
-import { SmtpDialog, sendByDialog } from '../support/smtp-dialog.js';
+import { SmtpDialog } from '../support/smtp-dialog.js';
 import { waitUntil } from '../support/smtp-sink.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
@@ -85,16 +86,12 @@ describe('admin page in Chromium', () => {
 
   it('lists a quarantined message on the spool page, and Retry files it once its file is back', async () => {
     await harness.gateway.spoolWorker.stop();
-    const large = `From: c@customer.test\r\nSubject: Lost file\r\n\r\n${'A long line of a large message.\r\n'.repeat(10_000)}`;
-    const id = /queued as (\S+)/.exec((await sendByDialog(harness.port, 'c@customer.test', ['support@example.org'], large)).data?.text ?? '')?.[1] ?? 'none';
-    const file = join(harness.dataDir, 'spool', `${id}.eml`);
-    const bytes = readFileSync(file);
-    rmSync(file);
+    const { id, restore } = await spoolThenLoseFile(harness, 'c@customer.test', 'Lost file');
     await harness.gateway.spoolWorker.processPending();
     await page.goto(`${base}/spool`);
     expect(await page.textContent('#spool')).toContain('quarantined SPOOL_FILE_MISSING');
     await page.screenshot({ path: join(mkdtempSync(join(tmpdir(), 'guichet-shot-')), 'spool.png') });
-    writeFileSync(file, bytes);
+    restore();
     await harness.gateway.spoolWorker.start();
     await page.click(`#spool form:has(input[value="${id}"]) button`);
     await page.waitForSelector(`text=${id}: sent back to filing.`);

@@ -16,6 +16,7 @@ import { listDecisions } from '../../src/store/decision-repo.js';
 import { listSpool } from '../../src/store/spool-repo.js';
 import { ticketDetail } from '../../src/tickets/ticket-view.js';
 import { writeConfig } from '../support/gateway-process.js';
+import { largeMessage, spoolThenLoseFile } from '../support/lost-spool-file.js';
 import { waitUntil } from '../support/smtp-sink.js';
 import { sendByDialog, SmtpDialog } from '../support/smtp-dialog.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
@@ -28,7 +29,7 @@ afterEach(async () => harness.stop());
 
 const body = (subject: string) => `From: a@customer.test\r\nSubject: ${subject}\r\n\r\nx\r\n`;
 /** Past INLINE_MESSAGE_BYTES, so the message goes to a spool file rather than into its row. */
-const largeBody = (subject: string) => `From: a@customer.test\r\nSubject: ${subject}\r\n\r\n${'A long line of a large message.\r\n'.repeat(10_000)}`;
+const largeBody = (subject: string) => largeMessage('a@customer.test', subject);
 
 describe('storage faults', () => {
   it('answers 451 when the spool cannot be written, and 250 again once it can', async () => {
@@ -84,24 +85,20 @@ describe('storage faults', () => {
     harness = await startTestGateway();
     mkdirSync(join(harness.dataDir, 'spool'), { recursive: true });
     await harness.gateway.spoolWorker.stop();
-    const replies = await sendByDialog(harness.port, 'a@customer.test', ['support@example.org'], largeBody('lost file'));
-    const id = /queued as (\S+)/.exec(replies.data?.text ?? '')?.[1];
-    const file = join(harness.dataDir, 'spool', `${id}.eml`);
-    const bytes = readFileSync(file);
-    rmSync(file);
+    const { id, restore } = await spoolThenLoseFile(harness, 'a@customer.test', 'lost file');
     harness.gateway.spoolWorker.wake();
     await harness.gateway.spoolWorker.processPending();
     expect((await listSpool(harness.gateway.db))[0]).toMatchObject({ state: 'quarantined', reason: 'SPOOL_FILE_MISSING' });
 
     // The file comes back from a backup; the admin sends the entry back with the CLI.
-    writeFileSync(file, bytes);
+    restore();
     await harness.gateway.spoolWorker.start();
     const configFile = writeConfig(harness.dataDir, { dataDir: harness.dataDir, store: harness.store });
-    const { stdout } = await run(process.execPath, [bin, 'spool', 'retry', id!, '--json', '--config', configFile]);
+    const { stdout } = await run(process.execPath, [bin, 'spool', 'retry', id, '--json', '--config', configFile]);
     expect(JSON.parse(stdout)).toEqual([{ id, was: 'quarantined SPOOL_FILE_MISSING' }]);
     await harness.settle();
     expect((await listSpool(harness.gateway.db))[0]).toMatchObject({ state: 'filed', ticket_id: 1, attempts: 0 });
-    const refused = await run(process.execPath, [bin, 'spool', 'retry', id!, '--config', configFile]).catch((error: { code: number; stderr: string }) => error);
+    const refused = await run(process.execPath, [bin, 'spool', 'retry', id, '--config', configFile]).catch((error: { code: number; stderr: string }) => error);
     expect(refused).toMatchObject({ code: 3, stderr: expect.stringContaining(`no quarantined or deferred spool entry ${id}`) });
   });
 
@@ -127,18 +124,14 @@ describe('storage faults', () => {
   it('retries a spooled message whose file cannot be read, rather than quarantining it, and files it once it can', async () => {
     harness = await startTestGateway();
     await harness.gateway.spoolWorker.stop();
-    const replies = await sendByDialog(harness.port, 'a@customer.test', ['support@example.org'], largeBody('unreadable file'));
-    const file = join(harness.dataDir, 'spool', `${/queued as (\S+)/.exec(replies.data?.text ?? '')?.[1]}.eml`);
-    const bytes = readFileSync(file);
+    const { file, restore } = await spoolThenLoseFile(harness, 'a@customer.test', 'unreadable file');
     // A directory where the file was: it opens, and every read fails (EISDIR), as a failing disk's would.
-    rmSync(file);
     mkdirSync(file);
     await harness.gateway.spoolWorker.processPending();
     const [failed] = await listSpool(harness.gateway.db);
     expect(failed).toMatchObject({ state: 'pending', attempts: 1 });
     expect(failed!.detail).toMatch(/^SPOOL_READ_FAILED: cannot read the spooled message: EISDIR/);
-    rmSync(file, { recursive: true });
-    writeFileSync(file, bytes);
+    restore();
     await harness.gateway.spoolWorker.start();
     await harness.settle(10_000);
     expect((await listSpool(harness.gateway.db))[0]).toMatchObject({ state: 'filed', ticket_id: 1 });
@@ -148,9 +141,7 @@ describe('storage faults', () => {
     harness = await startTestGateway({ agents: [{ address: 'alice@example.org', name: 'Alice' }, { address: 'bob@example.org', name: 'Bob' }] });
     await harness.gateway.spoolWorker.stop();
     const quarantineLargeMessage = async (subject: string) => {
-      const replies = await sendByDialog(harness.port, 'a@customer.test', ['support@example.org'], largeBody(subject));
-      const id = /queued as (\S+)/.exec(replies.data?.text ?? '')?.[1] ?? 'none';
-      rmSync(join(harness.dataDir, 'spool', `${id}.eml`));
+      const { id } = await spoolThenLoseFile(harness, 'a@customer.test', subject);
       await harness.gateway.spoolWorker.processPending();
       return id;
     };
