@@ -1,11 +1,11 @@
 /**
  * Durable accept. The DATA stream, behind a Received: trace header (RFC 5321 4.4), goes into
  * spool_raw, beside its spool row and in the same transaction, when it is small (up to
- * INLINE_MESSAGE_BYTES), else to
- * dataDir/spool/<id>.eml, fsync'd, with the spool directory fsync'd once per batch. The rows of
- * concurrent sessions are committed together (group commit; on SQLite the commit resolves once
- * the WAL is fsynced, see store/wal-sync.ts). Only then does the caller answer 250: a file
- * without a row was never acknowledged and is removed at start-up.
+ * INLINE_MESSAGE_BYTES), else to dataDir/spool/<id>.eml, fsync'd, with the spool directory
+ * fsync'd once per batch. The rows of concurrent sessions are committed together (group
+ * commit; on SQLite the commit resolves once the WAL is fsynced, see store/wal-sync.ts). Only
+ * then does the caller answer 250: a file without a row was never acknowledged and is removed
+ * at start-up.
  * Failure: GuichetError SPOOL_WRITE_FAILED (temporary → 451); oversized input → { kind: 'oversized' }.
  */
 import { mkdirSync } from 'node:fs';
