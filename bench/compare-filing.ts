@@ -9,7 +9,7 @@
  * main thread's, filing's and delivery's where the build's benchmark measures them apart, and
  * the KB filing wrote per message where it reports them),
  * the per-round ratios (current / base) and their median; removes the
- * worktree at the end.
+ * worktree and the rounds' data directories at the end, not between rounds (scratch-dir.ts).
  *
  *   npm run bench:compare -- --base HEAD~1 [--rounds 4] [-- --messages 3000 --warmup 6000 --kinds text]
  */
@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { median } from './proc-stats.js';
+import { scratchEnvironment } from './scratch-dir.js';
 
 const { values, positionals } = parseArgs({
   options: {
@@ -31,8 +32,8 @@ if (!values.base) throw new Error('--base is required: the commit to compare aga
 const filingArgs = positionals.length > 0 ? positionals : ['--messages', '3000', '--warmup', '6000', '--kinds', 'text'];
 const here = join(import.meta.dirname, '..');
 
-function run(command: string, args: string[], cwd: string): string {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+function run(command: string, args: string[], cwd: string, env = process.env): string {
+  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${cwd}: ${result.stderr || result.stdout}`);
   return result.stdout;
 }
@@ -49,7 +50,8 @@ interface Round {
 
 /** One bench:filing run in `dir`: the JSON line of its first load. */
 function filingRun(dir: string): Round {
-  const out = run(process.execPath, [join(dir, 'bin', 'run-ts.mjs'), join(dir, 'bench', 'filing-cost.ts'), ...filingArgs], dir);
+  // Older builds remove their data directory after each run; this tree's keep it for this process to remove at exit (scratch-dir.ts).
+  const out = run(process.execPath, [join(dir, 'bin', 'run-ts.mjs'), join(dir, 'bench', 'filing-cost.ts'), ...filingArgs], dir, scratchEnvironment());
   const line = out.split('\n').find((text) => text.startsWith('{"round"'));
   if (!line) throw new Error(`no result from bench:filing in ${dir}:\n${out}`);
   return JSON.parse(line) as Round;

@@ -8,7 +8,8 @@
  * acknowledgement) and delivering (compose the MIME, write it to data/outbox/, mark it sent) are
  * measured one after the other. Reported, per measured message: server CPU ms of each phase and
  * of both (all threads), of both on the main thread alone, the filing rate, and the bytes filing
- * wrote to storage (database, WAL and its checkpoints, attachments; from /proc/<pid>/io). Without warm-up
+ * wrote to storage (database, WAL and its checkpoints, attachments; from /proc/<pid>/io), and what
+ * creating a file cost just before (`fileCreateUs`, see scratch-dir.ts). Without warm-up
  * the gateway starts filing a moment before it reports listening, which the figure slightly
  * under-counts (a few ms in seconds of work). With --together the acknowledgements are not held:
  * they go out while the messages are filed, as in service, and only the total is reported; the
@@ -21,8 +22,7 @@
  *
  *   npm run bench:filing -- --messages 2000 --kinds text,html,mix [--warmup 4000] [--repeat 3] [--together] [--profile DIR]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -35,6 +35,7 @@ import { waitUntil } from '../test/support/smtp-sink.js';
 import { countPendingSpool, countUndone, waitUntilDrained } from '../test/support/test-store.js';
 import { benchMessageOfKind, kindInMix, type MessageKind } from './message-mix.js';
 import { mainThreadCpuSeconds, median, procStats, writtenBytes } from './proc-stats.js';
+import { awaitQuietFileSystem, scratchDir } from './scratch-dir.js';
 
 const { values } = parseArgs({
   options: {
@@ -73,7 +74,7 @@ async function spoolMessages(dataDir: string, load: Load): Promise<void> {
 }
 
 async function measure(load: Load) {
-  const dir = mkdtempSync(join(tmpdir(), 'guichet-filing-'));
+  const dir = scratchDir('filing');
   const dataDir = join(dir, 'data');
   await spoolMessages(dataDir, load);
   const config = writeConfig(dir, { dataDir, smtp: { port: 0 }, logLevel: 'warn', secret: 'bench-secret-0123456789' });
@@ -87,6 +88,8 @@ async function measure(load: Load) {
     if (hold) await holdNewMail(db);
     await db.updateTable('spool').set({ not_before: null }).where('not_before', '=', HELD_BACK).execute();
   }
+  // The acknowledgements' files go to data/outbox/: the directory whose block group matters.
+  const fileCreateUs = await awaitQuietFileSystem(join(dataDir, 'outbox'));
   const atStart = snapshot(pid);
   // Filing a message and queueing its acknowledgement are one transaction: no pending entry left means both done.
   await waitUntil(async () => (await countPendingSpool(db)) === 0, 600_000, 'measured messages filed, their acknowledgements queued');
@@ -100,7 +103,6 @@ async function measure(load: Load) {
   const { peakRssMb } = procStats(pid);
   await db.destroy();
   await gateway.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
   const perMessage = (seconds: number) => Number(((seconds * 1000) / messages).toFixed(2));
   return {
     load,
@@ -114,6 +116,7 @@ async function measure(load: Load) {
     deliveredPerSecond: hold ? Math.round(messages / ((delivered.at - filed.at) / 1000)) : null,
     filingWrittenKb: hold ? Math.round((filed.written - atStart.written) / 1024 / messages) : null,
     peakRssMb,
+    fileCreateUs,
   };
 }
 

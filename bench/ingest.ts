@@ -22,8 +22,8 @@
  *                    [--client smtp-source --message text|html|attachment]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -32,6 +32,7 @@ import { startGatewayProcess, writeConfig } from '../test/support/gateway-proces
 import { SmtpDialog } from '../test/support/smtp-dialog.js';
 import { benchMessage, benchMessageOfKind, type MessageKind } from './message-mix.js';
 import { median, procStats } from './proc-stats.js';
+import { awaitQuietFileSystem, scratchDir } from './scratch-dir.js';
 import { requestTrackerInstalled, startRequestTracker } from './request-tracker-target.js';
 
 const { values } = parseArgs({
@@ -90,7 +91,8 @@ async function startTarget(target: string): Promise<Server> {
     return { port: 0, pid: rt.pid, deliver: rt.deliver, stats: rt.stats, stop: rt.stop, waitFiled: async () => rt.ticketCount() - before };
   }
   if (target === 'guichet') {
-    const dir = mkdtempSync(join(tmpdir(), 'guichet-bench-'));
+    const dir = scratchDir('ingest');
+    await awaitQuietFileSystem(join(dir, 'data', 'outbox'));
     const gateway = await startGatewayProcess(writeConfig(dir, { dataDir: 'data', smtp: { port: 0, maxClients: 500 }, logLevel: 'warn', secret: 'bench-secret-0123456789', ...(bySmtpSource ? { limits: { newTicketsPerSenderPerHour: 1_000_000 } } : {}) }), values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [], { built: values.built });
     return {
       port: gateway.port,
@@ -108,7 +110,6 @@ async function startTarget(target: string): Promise<Server> {
       },
       async stop() {
         await gateway.kill('SIGTERM');
-        rmSync(dir, { recursive: true, force: true });
       },
     };
   }
@@ -125,7 +126,7 @@ async function startTarget(target: string): Promise<Server> {
 
 /** Postfix's smtp-source sends `messages` copies of one message file over `sessions` sessions. */
 async function runSmtpSource(port: number, sessions: number, messages: number): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'guichet-source-'));
+  const dir = scratchDir('source');
   const file = join(dir, 'message.eml');
   // smtp-source ends every line with CRLF itself.
   writeFileSync(file, benchMessageOfKind(1, values.message as MessageKind).replace(/\r\n/g, '\n'));
@@ -133,7 +134,6 @@ async function runSmtpSource(port: number, sessions: number, messages: number): 
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  rmSync(dir, { recursive: true, force: true });
   if (code !== 0) throw new Error(`smtp-source exited with ${code}: ${stderr}`);
 }
 
