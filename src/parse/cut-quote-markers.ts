@@ -7,6 +7,13 @@
  * follow, so the same words inside a sentence are left alone.
  */
 
+/**
+ * No quote header, separator or signature line is longer than this (RFC 5322's limit on a line
+ * of a message), so longer lines are not examined: the patterns below, like the reply parser's,
+ * cost more than linear time on a long line.
+ */
+export const LONGEST_MARKER_LINE = 998;
+
 interface QuoteRule {
   line: RegExp;
   /** When set, one of the next three lines must match for the rule to apply. */
@@ -39,6 +46,7 @@ function cutQuotedHeaders(text: string): string {
   const lines = text.split('\n');
   for (let index = 0; index < lines.length; index++) {
     const line = (lines[index] ?? '').trim();
+    if (line.length > LONGEST_MARKER_LINE) continue;
     const following = lines.slice(index + 1, index + 4).filter((next) => next.trim());
     const rule = RULES.find(
       (candidate) =>

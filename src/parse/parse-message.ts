@@ -15,6 +15,7 @@ import type { MailAddress, ParsedMessage, StoredAttachment } from './parsed-mess
 import { readHeaderLines, readMessageIds } from './read-header-lines.js';
 import { readReportedMessageIds } from './read-reported-message-ids.js';
 import { storeAttachment } from './store-attachment.js';
+import { textOfHtml } from './html-reply-text.js';
 
 /** A failure of the disk rather than of the message, and on which side of the parser. */
 interface StorageFault {
@@ -73,6 +74,9 @@ export async function parseMessage(raw: RawMessage, dataDir: string): Promise<Pa
   const headers = readHeaderLines(headerLines);
   const messageId = readMessageIds(headers['message-id']?.[0])[0] ?? null;
   const contentType = contentTypeOf(headers);
+  // mailparser turns HTML into text only for a message without a text part, and not HTML it
+  // refuses (html_not_converted); an HTML part beside an empty text part gets none either.
+  const textFromHtml = !(body.text ?? '').trim() && Boolean(body.html?.trim());
   return {
     from: firstAddress(parser.from),
     to: addressesOf(parser.to),
@@ -84,7 +88,8 @@ export async function parseMessage(raw: RawMessage, dataDir: string): Promise<Pa
     inReplyTo: readMessageIds(headers['in-reply-to']?.[0])[0] ?? null,
     references: readMessageIds(headers['references']?.join(' ')),
     reportedMessageIds: contentType === 'multipart/report' ? await readReportedMessageIds(raw, messageId) : [],
-    text: body.text ?? '',
+    text: textFromHtml ? textOfHtml(body.html!) : (body.text ?? ''),
+    textFromHtml,
     html: body.html ?? null,
     headers,
     contentType,

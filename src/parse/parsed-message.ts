@@ -28,7 +28,9 @@ export interface ParsedMessage {
   references: readonly string[];
   /** For a delivery report (multipart/report): the Message-IDs of the reported message(s). */
   reportedMessageIds: readonly string[];
+  /** The text part; where it has no words, the text of the HTML part (then textFromHtml). */
   text: string;
+  textFromHtml: boolean;
   html: string | null;
   /** Raw header values by lower-case name, in order of appearance, unfolded. */
   headers: Readonly<Record<string, readonly string[]>>;

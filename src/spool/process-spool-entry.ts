@@ -95,7 +95,8 @@ export async function prepareSpoolEntry(deps: PipelineDeps, entry: ClaimedSpoolE
     mta: config.smtp.hostname,
     resolver: deps.resolver,
   });
-  const newText = extractNewPart(message.text, message.html);
+  // Text that came from the HTML is cut again from the HTML, where the quote containers show.
+  const newText = extractNewPart(message.textFromHtml ? '' : message.text, message.html);
   return { entry, message, newText, sender: chosen.sender, fromHeader: chosen.fromHeader, auth };
 }
 

@@ -67,6 +67,53 @@ describe('extractNewPart, plain text in our users’ languages', () => {
   });
 });
 
+describe('extractNewPart, text the reply parser is given in bounded pieces', () => {
+  const quote = '\n\nLe 3 nov. 2026 à 10:00, Support <support@example.org> a écrit :\n> Ancien texte';
+
+  it('keeps a line too long to be a quote header whole, and still cuts the quote after it', () => {
+    const long = `On ${'x '.repeat(5000)}end`;
+    expect(extractNewPart(`Bonjour,\n${long}${quote}`, null)).toBe(`Bonjour,\n${long}`);
+  });
+
+  it('hides a long quoted line with the rest of the quote', () => {
+    const text = `Toujours bloqué.${quote}\n> ${'y'.repeat(3000)}`;
+    expect(extractNewPart(text, null)).toBe('Toujours bloqué.');
+  });
+
+  it('keeps text that holds the placeholder character as it was', () => {
+    const text = 'Code \uE0000\uE000 reçu.';
+    expect(extractNewPart(text, null)).toBe(text);
+  });
+
+  it('keeps the whole of a long text with no quote near its start', () => {
+    const text = 'Une ligne du journal d’export, sans citation.\n'.repeat(3000).trim();
+    expect(text.length).toBeGreaterThan(64 * 1024);
+    expect(extractNewPart(text, null)).toBe(text);
+  });
+
+  it('drops what follows a quote found near the start of a long text', () => {
+    const text = `Toujours bloqué.${quote}\n${'> ligne citée\n'.repeat(8000)}`;
+    expect(text.length).toBeGreaterThan(64 * 1024);
+    expect(extractNewPart(text, null)).toBe('Toujours bloqué.');
+  });
+});
+
+describe('extractNewPart, HTML mailparser left without text', () => {
+  it('finds a quote container after many unclosed tags, in linear time', () => {
+    const html = `<p>Merci, ça marche !</p>${'<div '.repeat(50_000)}><div class="gmail_quote">Ancien texte</div>`;
+    const started = performance.now();
+    const part = extractNewPart('', html);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(part).toContain('Merci, ça marche !');
+    expect(part).not.toContain('Ancien texte');
+  });
+
+  it('reads HTML nested deeper than html-to-text walks, block by block', () => {
+    const html = `<p>Bonjour &amp; merci</p>${'<div>'.repeat(3000)}<p>Le reçu manque.</p><script>var x;</script>${'</div>'.repeat(3000)}`;
+    expect(extractNewPart('', html)).toBe('Bonjour & merci\n\nLe reçu manque.');
+  });
+});
+
 describe('reply corpus', () => {
   it('strips at least 58 of the 60 labelled real replies correctly', () => {
     const root = join(import.meta.dirname, '..', '..', '..');
