@@ -50,7 +50,11 @@ export async function parseMessage(raw: RawMessage, dataDir: string): Promise<Pa
       }
       storeAttachment(part.content, dataDir).then(
         (file) => {
-          attachments.push({ filename: part.filename ?? null, contentType: part.contentType, ...file });
+          // mailparser gives `false` for a part whose Content-Type is empty: such a part is still
+          // kept, as bytes of no known type (RFC 2046's application/octet-stream).
+          const contentType = typeof part.contentType === 'string' && part.contentType ? part.contentType : 'application/octet-stream';
+          if (contentType !== part.contentType && !defects.includes('attachment_without_type')) defects.push('attachment_without_type');
+          attachments.push({ filename: part.filename ?? null, contentType, ...file });
           part.release?.();
           done();
         },

@@ -157,4 +157,17 @@ describe('charsets', () => {
     const stored = readFileSync(join(harness.dataDir, 'attachments', attachment!.sha256.slice(0, 2), attachment!.sha256));
     expect(stored.subarray(1, 4).toString()).toBe('PNG');
   });
+
+  // Found by fuzzing: mailparser reports such a part's type as `false`, which the store could not
+  // bind, and the message was retried for an hour, then quarantined without an acknowledgement.
+  it('files a message whose attachment part has an empty Content-Type, flagged', async () => {
+    harness = await startTestGateway();
+    const body = 'From: empty-type@customer.test\r\nSubject: scan\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nVoici le scan.\r\n--b\r\nContent-Type:\r\nContent-Disposition: attachment\r\n\r\nbytes of the scan\r\n--b--\r\n';
+    await sendByDialog(harness.port, 'empty-type@customer.test', ['support@example.org'], body);
+    await harness.settle();
+    expect((await listSpool(harness.gateway.db))[0]?.state).toBe('filed');
+    const message = (await ticketDetail(harness.gateway.db, 1))?.messages[0];
+    expect(message?.flags).toContain('attachment_without_type');
+    expect(message?.attachments[0]).toMatchObject({ contentType: 'application/octet-stream', size: 'bytes of the scan'.length });
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * Deterministic mutations of real messages for fuzzing the parser and threader: byte flips,
  * truncation, duplicated or broken headers, corrupted MIME boundaries, odd charsets, very long
- * lines, NUL bytes, and forged threading headers. Seeded, so a failure can be replayed.
+ * lines, NUL bytes, forged threading headers, and body lines that make reply stripping backtrack
+ * (a long line or many lines that open like a quote header). Seeded, so a failure can be replayed.
  */
 
 export function seededRandom(seed: number): () => number {
@@ -37,6 +38,19 @@ const mutations: Mutation[] = [
   (raw) => Buffer.from(raw.toString('latin1').replace(/\r?\n\r?\n/, '\r\n'), 'latin1'),
   (raw, random) => Buffer.from(raw.toString('latin1').replace(/=\?([^?]+)\?([BQ])\?/gi, (_match, charset: string) => `=?${charset}?${pick(['B', 'Q', 'X'], random)}?`), 'latin1'),
 ];
+
+/** `text` put at the start of the body (or of the preamble, in a multipart message). */
+function intoBody(raw: Buffer, text: string): Buffer {
+  const source = raw.toString('latin1');
+  const at = source.indexOf('\r\n\r\n');
+  if (at < 0) return Buffer.concat([raw, Buffer.from(`\r\n\r\n${text}`, 'latin1')]);
+  return Buffer.from(`${source.slice(0, at + 4)}${text}${source.slice(at + 4)}`, 'latin1');
+}
+
+mutations.push(
+  (raw, random) => intoBody(raw, `On ${'x '.repeat(Math.floor(random() * 150_000))}\r\n`),
+  (raw, random) => intoBody(raw, `${pick(['Op', 'On', 'Le', 'W dniu', 'From:'], random)} dinsdag heb ik een vraag\r\n`.repeat(Math.floor(random() * 20_000))),
+);
 
 export function mutateMessage(raw: Buffer, random: () => number): Buffer {
   let mutated = raw;
