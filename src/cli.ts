@@ -14,7 +14,7 @@ import type { Kysely } from 'kysely';
 import { addToSenderList, listSenderLists, removeFromSenderList } from './admin/sender-list-admin.js';
 import { addInternalNote, assignTicket, setTicketStatus } from './admin/ticket-admin.js';
 import { releaseHeldEntry, retrySpoolEntries } from './admin/spool-admin.js';
-import { retryFailedMail } from './admin/outbox-admin.js';
+import { parseOutboxState, retryFailedMail } from './admin/outbox-admin.js';
 import { listOutbox } from './store/outbox-repo.js';
 import type { Database } from './store/database-schema.js';
 import type { ListName } from './store/sender-list-repo.js';
@@ -139,9 +139,7 @@ async function dispatch(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'outbox' && sub === 'list') {
-      const state = values.state as 'queued' | 'sent' | 'failed' | undefined;
-      if (state && !['queued', 'sent', 'failed'].includes(state)) throw new GuichetError('CLI_USAGE', `unknown outbox state "${state}": queued, sent or failed`);
-      const mails = (await listOutbox(db, { state })).map(outboxEntryView);
+      const mails = (await listOutbox(db, { state: parseOutboxState(values.state) })).map(outboxEntryView);
       if (values.json) console.log(JSON.stringify(mails, null, 2));
       else printTable(mails, ['id', 'state', 'ticketId', 'event', 'recipient', 'attempts', 'lastError']);
       return 0;

@@ -11,11 +11,11 @@ import { GuichetError } from '../guichet-error.js';
 import { checkOne } from '../notify/check-templates.js';
 import { templateEvents, templateParts } from '../notify/template-events.js';
 import { compileTemplate, type TemplatePart, type TemplateStore } from '../notify/template-store.js';
-import type { Database, OutboxState } from '../store/database-schema.js';
+import type { Database } from '../store/database-schema.js';
 import type { ListName } from '../store/sender-list-repo.js';
 import { listOutbox } from '../store/outbox-repo.js';
 import { outboxEntryView, spoolEntryView, ticketDetail, ticketList } from '../tickets/ticket-view.js';
-import { retryFailedMail } from './outbox-admin.js';
+import { parseOutboxState, retryFailedMail } from './outbox-admin.js';
 import { addToSenderList, listSenderLists, removeFromSenderList } from './sender-list-admin.js';
 import { listSpoolNeedingAttention, releaseHeldEntry, retrySpoolEntries } from './spool-admin.js';
 
@@ -48,9 +48,7 @@ export async function handleApi(deps: ApiDeps, method: string, path: string[], q
   if (resource === 'templates') return handleTemplates(deps.templates, method, rest, body);
   if (resource === 'spool') return handleSpool(deps.db, method, rest[0], body);
   if (resource === 'outbox' && method === 'GET' && !rest[0]) {
-    const state = query.get('state');
-    if (state && !['queued', 'sent', 'failed'].includes(state)) throw new GuichetError('CLI_USAGE', `unknown outbox state "${state}": queued, sent or failed`);
-    return { status: 200, body: (await listOutbox(deps.db, state ? { state: state as OutboxState } : {})).map(outboxEntryView) };
+    return { status: 200, body: (await listOutbox(deps.db, { state: parseOutboxState(query.get('state')) })).map(outboxEntryView) };
   }
   if (resource === 'outbox' && method === 'POST' && rest[0] === 'retry') {
     return { status: 200, body: await retryFailedMail(deps.db, retryTarget(body, Number), 'admin API') };
@@ -111,4 +109,3 @@ function retryTarget<Id>(body: Record<string, unknown>, toId: (value: unknown) =
   if ((ids === null) !== (body.all === true)) throw new GuichetError('CLI_USAGE', 'give "ids": [...] or "all": true');
   return ids;
 }
-

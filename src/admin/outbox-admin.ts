@@ -7,7 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import { GuichetError } from '../guichet-error.js';
-import type { Database } from '../store/database-schema.js';
+import type { Database, OutboxState } from '../store/database-schema.js';
 import { recordDecision } from '../store/decision-repo.js';
 import { listOutbox, requeueMail } from '../store/outbox-repo.js';
 
@@ -17,6 +17,15 @@ export interface RequeuedMail {
   event: string;
   /** `failed after N attempts: LAST ERROR`. */
   was: string;
+}
+
+const OUTBOX_STATES: readonly OutboxState[] = ['queued', 'sent', 'failed'];
+
+/** A state filter as given on the command line or in the API's query string: none, or one of the three. */
+export function parseOutboxState(value: string | null | undefined): OutboxState | undefined {
+  if (!value) return undefined;
+  if (!(OUTBOX_STATES as readonly string[]).includes(value)) throw new GuichetError('CLI_USAGE', `unknown outbox state "${value}": queued, sent or failed`);
+  return value as OutboxState;
 }
 
 /** `ids` null: every failed mail. */

@@ -67,6 +67,7 @@ describe('outbox', () => {
     const guichet = (...args: string[]) => run(process.execPath, [bin, ...args, '--config', writeConfig(harness.dataDir, { dataDir: harness.dataDir, store: harness.store })]);
     const listed = JSON.parse((await guichet('outbox', 'list', '--state', 'failed', '--json')).stdout) as unknown[];
     expect(listed).toMatchObject([{ id: 1, ticketId: 1, event: 'ack-new-ticket', state: 'failed', recipient: 'alice@customer.test', attempts: 1, lastError: expect.stringMatching(/^550/) }]);
+    await expect(guichet('outbox', 'list', '--state', 'lost')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('unknown outbox state "lost": queued, sent or failed') });
 
     harness.sink.setReply(null);
     const retried = JSON.parse((await guichet('outbox', 'retry', '--all', '--json')).stdout) as unknown[];
