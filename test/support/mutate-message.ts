@@ -19,6 +19,14 @@ type Mutation = (raw: Buffer, random: () => number) => Buffer;
 
 const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length)] as T;
 
+/** `text` put at the start of the body (or of the preamble, in a multipart message). */
+function intoBody(raw: Buffer, text: string): Buffer {
+  const source = raw.toString('latin1');
+  const at = source.indexOf('\r\n\r\n');
+  if (at < 0) return Buffer.concat([raw, Buffer.from(`\r\n\r\n${text}`, 'latin1')]);
+  return Buffer.from(`${source.slice(0, at + 4)}${text}${source.slice(at + 4)}`, 'latin1');
+}
+
 const mutations: Mutation[] = [
   (raw, random) => {
     const copy = Buffer.from(raw);
@@ -37,20 +45,9 @@ const mutations: Mutation[] = [
   (raw, random) => Buffer.concat([Buffer.from(`In-Reply-To: <g.${Math.floor(random() * 50)}.000000000000.00000000000000000000@example.org>\r\nSubject: Re: [#${Math.floor(random() * 5)}] guess\r\n`), raw]),
   (raw) => Buffer.from(raw.toString('latin1').replace(/\r?\n\r?\n/, '\r\n'), 'latin1'),
   (raw, random) => Buffer.from(raw.toString('latin1').replace(/=\?([^?]+)\?([BQ])\?/gi, (_match, charset: string) => `=?${charset}?${pick(['B', 'Q', 'X'], random)}?`), 'latin1'),
-];
-
-/** `text` put at the start of the body (or of the preamble, in a multipart message). */
-function intoBody(raw: Buffer, text: string): Buffer {
-  const source = raw.toString('latin1');
-  const at = source.indexOf('\r\n\r\n');
-  if (at < 0) return Buffer.concat([raw, Buffer.from(`\r\n\r\n${text}`, 'latin1')]);
-  return Buffer.from(`${source.slice(0, at + 4)}${text}${source.slice(at + 4)}`, 'latin1');
-}
-
-mutations.push(
   (raw, random) => intoBody(raw, `On ${'x '.repeat(Math.floor(random() * 150_000))}\r\n`),
   (raw, random) => intoBody(raw, `${pick(['Op', 'On', 'Le', 'W dniu', 'From:'], random)} dinsdag heb ik een vraag\r\n`.repeat(Math.floor(random() * 20_000))),
-);
+];
 
 export function mutateMessage(raw: Buffer, random: () => number): Buffer {
   let mutated = raw;
