@@ -37,9 +37,13 @@ async function storeWithMegabytes(megabytes: number, options: SqliteOptions): Pr
   const file = databasePath(dataDir);
   const fileSizeAfterMigrations = statSync(file).size;
   const detail = 'x'.repeat(100_000);
-  for (let index = 0; index < megabytes * 10; index += 1) {
-    await db.insertInto('decisions').values({ spool_id: null, ticket_id: null, stage: 'test', code: 'BULK', detail, created_at: new Date().toISOString() }).execute();
-  }
+  // One commit: the thread's checkpoint waits 200 ms after a commit, and row-by-row commits on a
+  // loaded machine could take longer than that and let it run before the size below is read.
+  await db.transaction().execute(async (transaction) => {
+    for (let index = 0; index < megabytes * 10; index += 1) {
+      await transaction.insertInto('decisions').values({ spool_id: null, ticket_id: null, stage: 'test', code: 'BULK', detail, created_at: new Date().toISOString() }).execute();
+    }
+  });
   // Below SQLite's own threshold (1,000 pages, about 4 MB), no commit checkpoints by itself.
   expect(statSync(file).size).toBe(fileSizeAfterMigrations);
   return { db, file };
