@@ -81,15 +81,18 @@ async function measure(load: Load) {
   const db = await openDatabase(dataDir);
   const hold = !values.together;
   if (warmup === 0 && hold) await holdNewMail(db);
+  // The acknowledgements' files go to data/outbox/: the directory whose block group matters.
+  // Probed before the measured messages are released, or the gateway files them while it waits.
+  const outboxDir = join(dataDir, 'outbox');
+  let fileCreateUs = warmup === 0 ? await awaitQuietFileSystem(outboxDir) : 0;
   const gateway = await startGatewayProcess(config, values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [], { built: true });
   const pid = gateway.child.pid!;
   if (warmup > 0) {
     await waitUntil(async () => (await countUndone(db, { heldUntil: HELD_BACK })) === 0, 600_000, 'warm-up messages filed and acknowledged');
     if (hold) await holdNewMail(db);
+    fileCreateUs = await awaitQuietFileSystem(outboxDir);
     await db.updateTable('spool').set({ not_before: null }).where('not_before', '=', HELD_BACK).execute();
   }
-  // The acknowledgements' files go to data/outbox/: the directory whose block group matters.
-  const fileCreateUs = await awaitQuietFileSystem(join(dataDir, 'outbox'));
   const atStart = snapshot(pid);
   // Filing a message and queueing its acknowledgement are one transaction: no pending entry left means both done.
   await waitUntil(async () => (await countPendingSpool(db)) === 0, 600_000, 'measured messages filed, their acknowledgements queued');
