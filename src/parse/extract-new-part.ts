@@ -8,18 +8,16 @@
  * The library's regular expressions backtrack, so it is given bounded work (filing runs on the
  * event loop, and every SMTP session waits while a message is filed): a 400 KB line that opened
  * with "On " took it minutes, 1.5 MB of lines opening with "Op " 4 s. It reads the first
- * PARSED_HEAD_CHARS of the text, where a reply's new part and its first quote header are; and a
- * line longer than LONGEST_MARKER_LINE, which no quote header or signature is, reaches it as a
- * placeholder, put back afterwards. When it hid nothing in that head, the rest is kept too.
+ * PARSED_HEAD_CHARS of the text, where a reply's new part and its first quote header are, with
+ * the lines it cannot be about folded away (reply-parser-input.ts). When it hid nothing in that
+ * head, the rest is kept too.
  */
 import EmailReplyParser from 'email-reply-parser';
-import { cutQuoteMarkers, LONGEST_MARKER_LINE } from './cut-quote-markers.js';
+import { cutQuoteMarkers } from './cut-quote-markers.js';
 import { htmlToReplyText } from './html-reply-text.js';
+import { replyParserInput, unfold } from './reply-parser-input.js';
 
 const PARSED_HEAD_CHARS = 64 * 1024;
-/** Private-use characters around a placeholder's number: no pattern of the library matches them. */
-const SHIELD = '\uE000';
-const PLACEHOLDER = /\uE000(\d+)\uE000/g;
 
 export function extractNewPart(text: string, html: string | null): string {
   const source = text.trim() ? text : html ? htmlToReplyText(html) : '';
@@ -34,29 +32,17 @@ export function extractNewPart(text: string, html: string | null): string {
  */
 function visibleText(source: string): string {
   const headEnd = source.length > PARSED_HEAD_CHARS ? source.lastIndexOf('\n', PARSED_HEAD_CHARS) + 1 || PARSED_HEAD_CHARS : source.length;
-  const shielded = shieldLongLines(source.slice(0, headEnd));
+  const input = replyParserInput(source.slice(0, headEnd));
   const kept: string[] = [];
   let hidden = false;
-  for (const fragment of new EmailReplyParser().read(shielded.text).getFragments()) {
+  for (const fragment of new EmailReplyParser().read(input.text).getFragments()) {
     const content = fragment.getContent();
     const firstLine = content.trimStart().split('\n')[0]?.trim() ?? '';
     const isSeparator = fragment.isSignature() && !fragment.isQuoted() && /^(-{3,}|={3,})$/.test(firstLine);
     if (!fragment.isHidden() || isSeparator) kept.push(content);
     else if (content.trim()) hidden = true;
   }
-  const visible = kept.join('\n').replace(PLACEHOLDER, (_, index: string) => shielded.lines[Number(index)] ?? '');
+  const visible = unfold(kept.join('\n'), input.folded);
   if (hidden || headEnd === source.length) return visible;
   return `${visible.endsWith('\n') ? visible : `${visible}\n`}${source.slice(headEnd)}`;
-}
-
-/** The text with each over-long line (and any line holding the shield character) replaced by a numbered placeholder; a leading `>` stays, so a quoted line still reads as quoted. */
-function shieldLongLines(text: string): { text: string; lines: string[] } {
-  const lines: string[] = [];
-  const shielded = text.split('\n').map((line) => {
-    if (line.length <= LONGEST_MARKER_LINE && !line.includes(SHIELD)) return line;
-    const quote = /^>+/.exec(line)?.[0] ?? '';
-    lines.push(line.slice(quote.length));
-    return `${quote}${SHIELD}${lines.length - 1}${SHIELD}`;
-  });
-  return { text: shielded.join('\n'), lines };
 }

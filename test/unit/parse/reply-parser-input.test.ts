@@ -1,0 +1,145 @@
+/**
+ * Folding the lines email-reply-parser cannot be about must not change what it finds: for the
+ * reply corpus and for thousands of texts built from quote headers, signatures, quotes, blank
+ * and ordinary lines, its fragments on the folded text, unfolded, are its fragments on the text.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import EmailReplyParser from 'email-reply-parser';
+import { describe, expect, it } from 'vitest';
+import { replyParserInput, unfold } from '../../../src/parse/reply-parser-input.js';
+import { corpusDir } from '../../support/corpus.js';
+
+function fragmentsOf(text: string, map: (content: string) => string = (content) => content) {
+  return new EmailReplyParser()
+    .read(text)
+    .getFragments()
+    .map((fragment) => ({ content: map(fragment.getContent()), hidden: fragment.isHidden(), signature: fragment.isSignature(), quoted: fragment.isQuoted() }));
+}
+
+function expectSameFragments(text: string): void {
+  const input = replyParserInput(text);
+  expect(fragmentsOf(input.text, (content) => unfold(content, input.folded))).toEqual(fragmentsOf(text));
+}
+
+const LINES = [
+  'I have a question about my account and the export of donations.',
+  'Merci de votre retour rapide, tout fonctionne maintenant.',
+  'Спасибо, всё работает.',
+  'Bob',
+  'on Monday we tried again at noon',
+  '  indented text  ',
+  '',
+  '',
+  '   ',
+  '> quoted line',
+  '>> deeper quote',
+  '  > quote after spaces',
+  'On Mon, 3 Nov 2026 at 10:00, Bob <bob@example.org> wrote:',
+  'On Mon, 3 Nov 2026 at 10:00, Bob Smith',
+  '<bob@example.org> wrote:',
+  'wrote:',
+  'Le lun. 3 nov. 2026 à 10:00, Marie <marie@example.fr> a écrit :',
+  'Le lun. 3 nov. 2026 à 10:00, Marie',
+  'a écrit :',
+  'ср, 3 нояб. 2026 г. в 10:00, Иван <ivan@example.ru>:',
+  'Am 03.11.2026 um 10:00 schrieb Hans Muster:',
+  'Op 3 nov. 2026 om 10:00 schreef Jan <jan@example.nl>:',
+  'Den 3 nov. 2026 skrev Lars <lars@example.dk>:',
+  '2026-11-03 10:00 GMT+01:00 Bob <bob@example.org>:',
+  '-----Original Message-----',
+  '----- Message d\'origine -----',
+  'From: Bob <bob@example.org>',
+  'De : Marie [mailto:marie@example.fr]',
+  'Sent: Monday, 3 November 2026 10:00',
+  'Objet : export',
+  'Sent from my iPhone',
+  'Envoyé de mon iPhone',
+  'Get Outlook for Android',
+  '-- ',
+  '--',
+  '---',
+  '====',
+  '________________________________',
+  'Regards',
+  'Best regards,',
+  'Kind regards',
+  'Cordialement,',
+  'Bien à vous,',
+  'Bonne journée',
+  'Cheers!',
+  'Marie Dupont',
+  'Association Les Amis',
+  '01 23 45 67 89',
+  '-',
+];
+
+/** A small seeded generator, so that a failure can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+describe('the reply parser on folded lines', () => {
+  it('finds the same fragments in every reply of the corpus', () => {
+    const dir = corpusDir('replies');
+    const files = readdirSync(dir);
+    expect(files.length).toBeGreaterThan(50);
+    for (const file of files) expectSameFragments(readFileSync(join(dir, file), 'utf8').replace(/\r\n/g, '\n'));
+  });
+
+  it('finds the same fragments in 3,000 texts built from headers, signatures, quotes and ordinary lines', () => {
+    const next = random(20261203);
+    let foldedSome = 0;
+    for (let round = 0; round < 3000; round += 1) {
+      const count = 1 + Math.floor(next() * 40);
+      const lines: string[] = [];
+      for (let index = 0; index < count; index += 1) {
+        // Mostly ordinary lines, as in mail, so that runs long enough to fold occur.
+        lines.push(next() < 0.6 ? LINES[Math.floor(next() * 5)]! : LINES[Math.floor(next() * LINES.length)]!);
+      }
+      const text = lines.join('\n');
+      if (replyParserInput(text).folded.length > 0) foldedSome += 1;
+      expectSameFragments(text);
+    }
+    // Had nothing been folded, the comparison above would prove nothing.
+    expect(foldedSome).toBeGreaterThan(500);
+  });
+
+  it('finds the same fragments around quote headers split over lines, amid ordinary lines', () => {
+    const ordinary = Array.from({ length: 12 }, (_, index) => `Une ligne ordinaire du message, numéro ${index}.`);
+    const headers = [
+      ['Le lun. 3 nov. 2026 à 10:00, Marie Dupont', 'a écrit :'],
+      ['On Mon, 3 Nov 2026 at 10:00, Bob Smith', 'wrote:'],
+      ['El lun, 3 nov 2026 a las 10:00, Ana', 'escribió:'],
+      ['Il giorno lun 3 nov 2026, Luca', 'ha scritto:'],
+      ['Em seg, 3 de nov de 2026, Rui', 'escreveu:'],
+      ['pe 3. marrask. 2026 klo 10.00 Matti', 'kirjoitti:'],
+    ];
+    for (const header of headers) {
+      for (const gap of [0, 1, 2]) {
+        const between = ordinary.slice(0, gap);
+        expectSameFragments([...ordinary, '', header[0], ...between, header[1], '', '> la question', ...ordinary].join('\n'));
+        expectSameFragments([...ordinary, header[0], ...between, header[1], '> la question'].join('\n'));
+        // Without a quote mark after it, only the header's own word keeps it from being folded.
+        expectSameFragments([...ordinary, '', header[0], ...between, header[1], '', ...ordinary].join('\n'));
+      }
+    }
+  });
+
+  it('folds a long message to a few lines and keeps those near a signature', () => {
+    const text = `Hello,\n\n${'I have a question about my account and the export of donations.\n'.repeat(28)}\nRegards\n`;
+    const input = replyParserInput(text);
+    expect(input.text.split('\n').length).toBeLessThan(15);
+    expect(input.text).toContain('Regards');
+    expect(unfold(input.text, input.folded)).toBe(text);
+  });
+
+  it('folds nothing but long lines when a header can span any number of lines', () => {
+    const text = `Hallo,\n${'Een gewone regel tekst.\n'.repeat(20)}Op 3 nov. 2026 schreef Jan\n<jan@example.nl>:\n> vraag`;
+    expect(replyParserInput(text)).toEqual({ text, folded: [] });
+  });
+});
