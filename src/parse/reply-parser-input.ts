@@ -9,7 +9,7 @@
  * the one after it; a run of ordinary lines (not blank, not quoted, no signature or quote-header
  * pattern possible) behaves there like a single ordinary line, which the placeholder is. Some
  * quote-header patterns also match across lines, as far as five lines from the word that every
- * match must contain ("wrote", "écrit", "<"…): lines that near such a word are left as they
+ * match must contain ("wrote", "écrit", "From:"…): lines that near such a word are left as they
  * are, so every match sees the same text as without folding. The few patterns that span any
  * number of lines (Dutch, Polish, Danish, Chinese headers) make the whole text go unfolded.
  * A line longer than LONGEST_MARKER_LINE, which no quote header or signature is, is folded
@@ -29,9 +29,9 @@ const PLACEHOLDER = /\uE000(\d+)\uE000/g;
  * quote headers that can run over several lines need one of SPANNING_WORDS; the signatures and
  * the other headers are tested on one line at a time, so their lines' neighbours can be folded.
  */
-const SPANNING_WORDS = /[<>[\]|]|wrote|écrit|escribió|scritto|escreveu|schrieb|kirjoitti|작성|のメッセージ/i;
+const SPANNING_WORDS = /wrote|écrit|escribió|scritto|escreveu|schrieb|kirjoitti|작성|のメッセージ|(from|von|de|van|da)\s?:|г\. в|20[0-9]{2}-[0-9]{2}/i;
 const ONE_LINE_WORDS =
-  /--|__|\+\+|==|original|oprindelig|message d|ursprüngliche|sent from|outlook|cheers|best wishes|regards|gesendet|sendt fra|envoy|bien . vous|cordialement|bonne (journ.e|soir.e)|enviado desde|verzonden vanaf|verstuurd vanaf/i;
+  /[<>]|--|__|\+\+|==|original|oprindelig|message d|ursprüngliche|sent from|outlook|cheers|best wishes|regards|gesendet|sendt fra|envoy|bien . vous|cordialement|bonne (journ.e|soir.e)|enviado desde|verzonden vanaf|verstuurd vanaf/i;
 /** Patterns that can span any number of lines: with one of these words, nothing is folded. */
 const UNBOUNDED = /schreef|pisze|napisał|skrev|写道/i;
 /** Lines on either side of a line with one of SPANNING_WORDS left unfolded (the widest match spans six). */

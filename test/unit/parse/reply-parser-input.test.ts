@@ -69,6 +69,10 @@ const LINES = [
   'Bonne journée',
   'Cheers!',
   'Marie Dupont',
+  'Marie Dupont <marie@example.fr>',
+  'Aide en ligne : <https://example.org/aide>',
+  '[image: logo]',
+  'colonne | valeur',
   'Association Les Amis',
   '01 23 45 67 89',
   '-',
@@ -118,6 +122,12 @@ describe('the reply parser on folded lines', () => {
       ['Il giorno lun 3 nov 2026, Luca', 'ha scritto:'],
       ['Em seg, 3 de nov de 2026, Rui', 'escreveu:'],
       ['pe 3. marrask. 2026 klo 10.00 Matti', 'kirjoitti:'],
+      ['From: Bob Smith', '<bob@example.org>'],
+      ['De : Marie Dupont', '[mailto:marie@example.fr]'],
+      ['Von: Hans Muster', '<hans@example.de>'],
+      ['2026-11-03 10:00', 'GMT+01:00 Bob Smith <bob@example.org>:'],
+      // Gmail's Russian attribution has a narrow no-break space before "г.", as has the library's pattern.
+      ['ср, 3 нояб. 2026', '\u202Fг. в 10:00, Иван, <ivan@example.ru>:'],
     ];
     for (const header of headers) {
       for (const gap of [0, 1, 2]) {
