@@ -7,14 +7,16 @@
  *
  * Folding changes nothing in its result. It splits the text into fragments from each line and
  * the one after it; a run of ordinary lines (not blank, not quoted, no signature or quote-header
- * pattern possible) behaves there like a single ordinary line, which the placeholder is. Some
+ * pattern possible) behaves there like a single ordinary line, which the placeholder is, and a
+ * run of such quoted lines like a single quoted line (no signature pattern matches a line that
+ * opens with `>`). Some
  * quote-header patterns also match across lines, as far as five lines from the word that every
  * match must contain ("wrote", "écrit", "From:"…): lines that near such a word are left as they
  * are, so every match sees the same text as without folding. The few patterns that span any
  * number of lines (Dutch, Polish, Danish, Chinese headers) make the whole text go unfolded.
- * A line longer than LONGEST_MARKER_LINE, which no quote header or signature is, is folded
- * whatever it holds, as the library's patterns backtrack on long lines (a quoted one keeps its
- * `>`, so that it still reads as quoted).
+ * Runs of quoted lines are folded the same way into one quoted line. A line longer than
+ * LONGEST_MARKER_LINE, which no quote header or signature is, is folded whatever it holds, as
+ * the library's patterns backtrack on long lines.
  */
 import { LONGEST_MARKER_LINE } from './cut-quote-markers.js';
 
@@ -43,40 +45,55 @@ export interface ReplyParserInput {
   folded: string[];
 }
 
+/**
+ * How the library reads a line: quoted when it opens with `>` (the library looks at nothing
+ * else), ordinary, or null for a line kept as it is (blank, or a `>` after spaces).
+ */
+function kindOf(line: string): 'quoted' | 'ordinary' | null {
+  if (line.trim() === '') return null;
+  if (line.startsWith('>')) return 'quoted';
+  return /^\s+>/.test(line) ? null : 'ordinary';
+}
+
 export function replyParserInput(text: string): ReplyParserInput {
   const lines = text.split('\n');
-  const foldable = lines.map((line) => line.trim() !== '' && !/^\s*>/.test(line));
+  const kinds = lines.map(kindOf);
   const isLong = (line: string) => line.length > LONGEST_MARKER_LINE || line.includes(SHIELD);
+  const foldable = kinds.map((kind) => kind !== null);
   if (!UNBOUNDED.test(text)) keepNearSuspects(lines, foldable, isLong);
   else for (let index = 0; index < lines.length; index += 1) foldable[index] = foldable[index]! && isLong(lines[index]!);
   const folded: string[] = [];
   const out: string[] = [];
   for (let index = 0; index < lines.length; ) {
-    const line = lines[index]!;
-    if (foldable[index]) {
-      const run: string[] = [];
-      // The library drops the spaces that end a line it keeps; a long line is kept as it came.
-      for (; index < lines.length && foldable[index]; index += 1) run.push(isLong(lines[index]!) ? lines[index]! : lines[index]!.trimEnd());
-      out.push(`${SHIELD}${folded.push(run.join('\n')) - 1}${SHIELD}`);
+    const kind = kinds[index];
+    if (!foldable[index]) {
+      out.push(lines[index]!);
+      index += 1;
       continue;
     }
-    if (isLong(line)) {
-      const quote = /^>+/.exec(line)?.[0] ?? '';
-      out.push(`${quote}${SHIELD}${folded.push(line.slice(quote.length)) - 1}${SHIELD}`);
-    } else out.push(line);
-    index += 1;
+    // A run of one kind: the library drops the spaces that end a line it keeps; a long line is kept as it came.
+    const run: string[] = [];
+    for (; index < lines.length && foldable[index] && kinds[index] === kind; index += 1) run.push(isLong(lines[index]!) ? lines[index]! : lines[index]!.trimEnd());
+    // A quoted run's placeholder opens with the run's first `>`, so that it still reads as quoted.
+    const quote = kind === 'quoted' ? '>' : '';
+    out.push(`${quote}${SHIELD}${folded.push(run.join('\n').slice(quote.length)) - 1}${SHIELD}`);
   }
   return { text: out.join('\n'), folded };
 }
 
-/** Marks unfoldable the lines with one of the words, and those within NEAR_LINES non-blank lines of a spanning one. */
+/**
+ * Marks unfoldable the lines with one of the words, and those within NEAR_LINES non-blank lines
+ * of a spanning one. A quoted line is read without its opening `>` and spaces: the patterns that
+ * need a `>` need a `<` or "20YY-" before it on the same line.
+ */
 function keepNearSuspects(lines: string[], foldable: boolean[], isLong: (line: string) => boolean): void {
   const nonBlank = lines.flatMap((line, index) => (line.trim() !== '' ? [index] : []));
   nonBlank.forEach((index, rank) => {
     const line = lines[index]!;
     if (isLong(line)) return;
-    if (!SPANNING_WORDS.test(line)) {
-      if (ONE_LINE_WORDS.test(line)) foldable[index] = false;
+    const words = line.replace(/^[>\s]+/, '');
+    if (!SPANNING_WORDS.test(words)) {
+      if (ONE_LINE_WORDS.test(words)) foldable[index] = false;
       return;
     }
     const to = Math.min(nonBlank.length - 1, rank + NEAR_LINES);

@@ -35,6 +35,15 @@ const LINES = [
   '> quoted line',
   '>> deeper quote',
   '  > quote after spaces',
+  '> I have a question about my account and the export of donations.',
+  '> > quoted twice, with a space',
+  '>',
+  '> On Mon, 3 Nov 2026 at 10:00, Bob <bob@example.org> wrote:',
+  '> Le lun. 3 nov. 2026 à 10:00, Marie',
+  '> a écrit :',
+  '> -- ',
+  '> Regards',
+  '> Sent from my iPhone',
   'On Mon, 3 Nov 2026 at 10:00, Bob <bob@example.org> wrote:',
   'On Mon, 3 Nov 2026 at 10:00, Bob Smith',
   '<bob@example.org> wrote:',
@@ -78,6 +87,9 @@ const LINES = [
   '-',
 ];
 
+/** The lines most of a mail is made of, quoted or not. */
+const ORDINARY = [...LINES.slice(0, 5), '> I have a question about my account and the export of donations.', '>'];
+
 /** A small seeded generator, so that a failure can be replayed. */
 function random(seed: number): () => number {
   let state = seed;
@@ -103,7 +115,7 @@ describe('the reply parser on folded lines', () => {
       const lines: string[] = [];
       for (let index = 0; index < count; index += 1) {
         // Mostly ordinary lines, as in mail, so that runs long enough to fold occur.
-        lines.push(next() < 0.6 ? LINES[Math.floor(next() * 5)]! : LINES[Math.floor(next() * LINES.length)]!);
+        lines.push(next() < 0.6 ? ORDINARY[Math.floor(next() * ORDINARY.length)]! : LINES[Math.floor(next() * LINES.length)]!);
       }
       const text = lines.join('\n');
       if (replyParserInput(text).folded.length > 0) foldedSome += 1;
@@ -115,7 +127,7 @@ describe('the reply parser on folded lines', () => {
 
   it('finds the same fragments around quote headers split over lines, amid ordinary lines', () => {
     const ordinary = Array.from({ length: 12 }, (_, index) => `Une ligne ordinaire du message, numéro ${index}.`);
-    const headers = [
+    const headers: [string, string][] = [
       ['Le lun. 3 nov. 2026 à 10:00, Marie Dupont', 'a écrit :'],
       ['On Mon, 3 Nov 2026 at 10:00, Bob Smith', 'wrote:'],
       ['El lun, 3 nov 2026 a las 10:00, Ana', 'escribió:'],
@@ -129,13 +141,16 @@ describe('the reply parser on folded lines', () => {
       // Gmail's Russian attribution has a narrow no-break space before "г.", as has the library's pattern.
       ['ср, 3 нояб. 2026', '\u202Fг. в 10:00, Иван, <ivan@example.ru>:'],
     ];
-    for (const header of headers) {
+    for (const [opening, closing] of headers) {
       for (const gap of [0, 1, 2]) {
         const between = ordinary.slice(0, gap);
-        expectSameFragments([...ordinary, '', header[0], ...between, header[1], '', '> la question', ...ordinary].join('\n'));
-        expectSameFragments([...ordinary, header[0], ...between, header[1], '> la question'].join('\n'));
+        expectSameFragments([...ordinary, '', opening, ...between, closing, '', '> la question', ...ordinary].join('\n'));
+        expectSameFragments([...ordinary, opening, ...between, closing, '> la question'].join('\n'));
         // Without a quote mark after it, only the header's own word keeps it from being folded.
-        expectSameFragments([...ordinary, '', header[0], ...between, header[1], '', ...ordinary].join('\n'));
+        expectSameFragments([...ordinary, '', opening, ...between, closing, '', ...ordinary].join('\n'));
+        // And the same inside a quote, as in a reply to a reply.
+        const quoted = (part: string[]) => part.map((line) => `> ${line}`);
+        expectSameFragments([...ordinary, '', ...quoted([...ordinary, opening, ...between, closing, '', ...ordinary])].join('\n'));
       }
     }
   });
