@@ -9,14 +9,13 @@
  * the one after it; a run of ordinary lines (not blank, not quoted, no signature or quote-header
  * pattern possible) behaves there like a single ordinary line, which the placeholder is, and a
  * run of such quoted lines like a single quoted line (no signature pattern matches a line that
- * opens with `>`). Some
- * quote-header patterns also match across lines, as far as five lines from the word that every
- * match must contain ("wrote", "écrit", "From:"…): lines that near such a word are left as they
- * are, so every match sees the same text as without folding. The few patterns that span any
- * number of lines (Dutch, Polish, Danish, Chinese headers) make the whole text go unfolded.
- * Runs of quoted lines are folded the same way into one quoted line. A line longer than
- * LONGEST_MARKER_LINE, which no quote header or signature is, is folded whatever it holds, as
- * the library's patterns backtrack on long lines.
+ * opens with `>`). Some quote-header patterns also match across lines, as far as five lines
+ * from the word that every match must contain ("wrote", "écrit", "From:"…): lines that near
+ * such a word are left as they are, so every match sees the same text as without folding. The
+ * few patterns that span any number of lines (Dutch, Polish, Danish, Chinese headers) leave the
+ * text unfolded but for its long lines: a line longer than LONGEST_MARKER_LINE, which no quote
+ * header or signature is, is always folded, whatever it holds, as the library's patterns
+ * backtrack on long lines.
  */
 import { LONGEST_MARKER_LINE } from './cut-quote-markers.js';
 
@@ -45,22 +44,27 @@ export interface ReplyParserInput {
   folded: string[];
 }
 
+/** A line the library must never see: too long for its patterns, or holding the shield character. */
+function isLong(line: string): boolean {
+  return line.length > LONGEST_MARKER_LINE || line.includes(SHIELD);
+}
+
 /**
  * How the library reads a line: quoted when it opens with `>` (the library looks at nothing
- * else), ordinary, or null for a line kept as it is (blank, or a `>` after spaces).
+ * else), ordinary, or null for a line kept as it is (blank, or a `>` after spaces). A long line
+ * is always folded, whatever it holds: as quoted when it opens with `>`, else as ordinary.
  */
 function kindOf(line: string): 'quoted' | 'ordinary' | null {
-  if (line.trim() === '') return null;
   if (line.startsWith('>')) return 'quoted';
-  return /^\s+>/.test(line) ? null : 'ordinary';
+  if (isLong(line)) return 'ordinary';
+  return line.trim() === '' || /^\s+>/.test(line) ? null : 'ordinary';
 }
 
 export function replyParserInput(text: string): ReplyParserInput {
   const lines = text.split('\n');
   const kinds = lines.map(kindOf);
-  const isLong = (line: string) => line.length > LONGEST_MARKER_LINE || line.includes(SHIELD);
   const foldable = kinds.map((kind) => kind !== null);
-  if (!UNBOUNDED.test(text)) keepNearSuspects(lines, foldable, isLong);
+  if (!UNBOUNDED.test(text)) keepNearSuspects(lines, foldable);
   else for (let index = 0; index < lines.length; index += 1) foldable[index] = foldable[index]! && isLong(lines[index]!);
   const folded: string[] = [];
   const out: string[] = [];
@@ -86,7 +90,7 @@ export function replyParserInput(text: string): ReplyParserInput {
  * of a spanning one. A quoted line is read without its opening `>` and spaces: the patterns that
  * need a `>` need a `<` or "20YY-" before it on the same line.
  */
-function keepNearSuspects(lines: string[], foldable: boolean[], isLong: (line: string) => boolean): void {
+function keepNearSuspects(lines: string[], foldable: boolean[]): void {
   const nonBlank = lines.flatMap((line, index) => (line.trim() !== '' ? [index] : []));
   nonBlank.forEach((index, rank) => {
     const line = lines[index]!;

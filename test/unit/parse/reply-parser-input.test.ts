@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import EmailReplyParser from 'email-reply-parser';
 import { describe, expect, it } from 'vitest';
+import { LONGEST_MARKER_LINE } from '../../../src/parse/cut-quote-markers.js';
 import { replyParserInput, unfold } from '../../../src/parse/reply-parser-input.js';
 import { corpusDir } from '../../support/corpus.js';
 
@@ -161,6 +162,17 @@ describe('the reply parser on folded lines', () => {
     expect(input.text.split('\n').length).toBeLessThan(15);
     expect(input.text).toContain('Regards');
     expect(unfold(input.text, input.folded)).toBe(text);
+  });
+
+  it('never lets a long line or the shield character through, however the line opens', () => {
+    const lines = [`   > On ${'x '.repeat(20_000)}`, ' '.repeat(5000), `> ${'y'.repeat(2000)}`, '  > a \uE0000\uE000 b', 'plain \uE000 text'];
+    for (const text of [lines.join('\n'), `${lines.join('\n')}\nOp 3 nov. 2026 schreef Jan <jan@example.nl>:`]) {
+      const input = replyParserInput(text);
+      const shown = input.text.replace(/\uE000\d+\uE000/g, '');
+      expect(shown).not.toContain('\uE000');
+      expect(Math.max(...input.text.split('\n').map((line) => line.length))).toBeLessThanOrEqual(LONGEST_MARKER_LINE);
+      expect(unfold(input.text, input.folded)).toBe(text.split('\n').map((line) => (line.length > LONGEST_MARKER_LINE || line.includes('\uE000') ? line : line.trimEnd())).join('\n'));
+    }
   });
 
   it('folds nothing but long lines when a header can span any number of lines', () => {
