@@ -7,8 +7,8 @@
  * next attempt far ahead), then released once the spool is empty: filing (parse … queue the
  * acknowledgement) and delivering (compose the MIME, write it to data/outbox/, mark it sent) are
  * measured one after the other. Reported, per measured message: server CPU ms of each phase and
- * of both (all threads), of both on the main thread alone, the filing rate, and the bytes filing
- * wrote to storage (database, WAL and its checkpoints, attachments; from /proc/<pid>/io), and what
+ * of both (all threads), of both on the main thread alone, of both in the kernel (system time),
+ * the filing rate, and the bytes filing wrote to storage (database, WAL and its checkpoints, attachments; from /proc/<pid>/io), and what
  * creating a file cost just before (`fileCreateUs`, see scratch-dir.ts). Without warm-up
  * the gateway starts filing a moment before it reports listening, which the figure slightly
  * under-counts (a few ms in seconds of work). With --together the acknowledgements are not held:
@@ -115,6 +115,7 @@ async function measure(load: Load) {
     filingCpuMs: hold ? perMessage(filed.cpu - atStart.cpu) : null,
     deliveryCpuMs: hold ? perMessage(delivered.cpu - filed.cpu) : null,
     mainThreadCpuMs: perMessage(delivered.mainCpu - atStart.mainCpu),
+    systemCpuMs: perMessage(delivered.system - atStart.system),
     filedPerSecond: Math.round(messages / ((filed.at - atStart.at) / 1000)),
     deliveredPerSecond: hold ? Math.round(messages / ((delivered.at - filed.at) / 1000)) : null,
     filingWrittenKb: hold ? Math.round((filed.written - atStart.written) / 1024 / messages) : null,
@@ -133,7 +134,8 @@ async function holdNewMail(db: Kysely<Database>): Promise<void> {
 }
 
 function snapshot(pid: number) {
-  return { cpu: procStats(pid).cpuSeconds, mainCpu: mainThreadCpuSeconds(pid), written: writtenBytes(pid), at: performance.now() };
+  const { cpuSeconds, systemSeconds } = procStats(pid);
+  return { cpu: cpuSeconds, system: systemSeconds, mainCpu: mainThreadCpuSeconds(pid), written: writtenBytes(pid), at: performance.now() };
 }
 
 const rows = [];
@@ -148,7 +150,7 @@ for (const load of loads) {
     const figures = runs.map(figure).filter((value): value is number => value !== null);
     return figures.length > 0 ? median(figures) : null;
   };
-  rows.push({ load, messages, warmup, cpuMsPerMessage: mid((run) => run.cpuMsPerMessage), filingCpuMs: mid((run) => run.filingCpuMs), deliveryCpuMs: mid((run) => run.deliveryCpuMs), mainThreadCpuMs: mid((run) => run.mainThreadCpuMs), filedPerSecond: mid((run) => run.filedPerSecond), deliveredPerSecond: mid((run) => run.deliveredPerSecond), filingWrittenKb: mid((run) => run.filingWrittenKb), peakRssMb: mid((run) => run.peakRssMb) });
+  rows.push({ load, messages, warmup, cpuMsPerMessage: mid((run) => run.cpuMsPerMessage), filingCpuMs: mid((run) => run.filingCpuMs), deliveryCpuMs: mid((run) => run.deliveryCpuMs), mainThreadCpuMs: mid((run) => run.mainThreadCpuMs), systemCpuMs: mid((run) => run.systemCpuMs), filedPerSecond: mid((run) => run.filedPerSecond), deliveredPerSecond: mid((run) => run.deliveredPerSecond), filingWrittenKb: mid((run) => run.filingWrittenKb), peakRssMb: mid((run) => run.peakRssMb) });
 }
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, compiled gateway, ${warmup} warm-up messages filed before the ${messages} measured, medians of ${values.repeat}`);
 console.table(rows);

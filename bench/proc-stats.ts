@@ -8,10 +8,11 @@ import { readFileSync } from 'node:fs';
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
 const TICKS = 100;
 
-export function procStats(pid: number): { cpuSeconds: number; peakRssMb: number } {
+export function procStats(pid: number): { cpuSeconds: number; systemSeconds: number; peakRssMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return { cpuSeconds: cpuSecondsIn(`/proc/${pid}/stat`), peakRssMb: Math.round(hwm / 1024) };
+  const { user, system } = ticksIn(`/proc/${pid}/stat`);
+  return { cpuSeconds: (user + system) / TICKS, systemSeconds: system / TICKS, peakRssMb: Math.round(hwm / 1024) };
 }
 
 /** Bytes the process has caused to be written to storage (all threads: WAL, checkpoints, files), from /proc/<pid>/io. */
@@ -26,12 +27,13 @@ export function median(figures: readonly number[]): number {
 
 /** CPU time of the main thread alone (the event loop: JavaScript, SQLite's statements), from /proc/<pid>/task/<pid>. */
 export function mainThreadCpuSeconds(pid: number): number {
-  return cpuSecondsIn(`/proc/${pid}/task/${pid}/stat`);
+  const { user, system } = ticksIn(`/proc/${pid}/task/${pid}/stat`);
+  return (user + system) / TICKS;
 }
 
-/** utime + stime of a stat file; the fields are counted from after the command name, which may hold spaces. */
-function cpuSecondsIn(statFile: string): number {
+/** utime and stime of a stat file; the fields are counted from after the command name, which may hold spaces. */
+function ticksIn(statFile: string): { user: number; system: number } {
   const raw = readFileSync(statFile, 'utf8');
   const fields = raw.slice(raw.lastIndexOf(') ') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS;
+  return { user: Number(fields[11]), system: Number(fields[12]) };
 }

@@ -23,12 +23,16 @@ interface StorageFault {
   error: Error;
 }
 
+/**
+ * skipTextToHtml: mailparser would otherwise also render the text part as HTML, finding its
+ * links with linkify-it, for every message; Guichet never reads that rendering.
+ * checksumAlgo: false: mailparser would hash each attachment with MD5 for a `checksum` Guichet
+ * does not read; storeAttachment hashes it (SHA-256) as it writes it.
+ */
+export const MAIL_PARSER_OPTIONS = { skipImageLinks: true, skipTextToHtml: true, checksumAlgo: false, maxHtmlLengthToParse: 2 * 1024 * 1024 } as const;
+
 export async function parseMessage(raw: RawMessage, dataDir: string): Promise<ParsedMessage> {
-  // skipTextToHtml: mailparser would otherwise also render the text part as HTML, finding its
-  // links with linkify-it, for every message; Guichet never reads that rendering.
-  // checksumAlgo: false: mailparser would hash each attachment with MD5 for a `checksum` Guichet
-  // does not read; storeAttachment hashes it (SHA-256) as it writes it.
-  const parser = new MailParser({ skipImageLinks: true, skipTextToHtml: true, checksumAlgo: false, maxHtmlLengthToParse: 2 * 1024 * 1024 });
+  const parser = new MailParser(MAIL_PARSER_OPTIONS);
   let headerLines: HeaderLines = [];
   let body: MessageText = { type: 'text' };
   const attachments: StoredAttachment[] = [];
