@@ -14,6 +14,7 @@ import { enqueueMail } from '../store/outbox-repo.js';
 import { mailboxOfEnvelope } from '../smtp/resolve-recipient.js';
 import type { OutgoingMail } from './outgoing-mail.js';
 import type { MailDeps } from './queue-customer-mail.js';
+import { makeAlertMessageId } from '../thread/alert-message-id.js';
 
 const ALERT_INTERVAL_MS = 60 * 60 * 1000;
 const NOT_ALERTED = new Set(['PARSE_NO_SENDER']);
@@ -67,7 +68,8 @@ function alertMail(deps: MailDeps, { agent, from, entry, mailbox, reason, detail
     subject: rendered.subject,
     text: rendered.text,
     html: rendered.html,
-    messageId: `<quarantine.${entry.id}.${agent.address.replace(/[^a-z0-9]/gi, '')}@${from.split('@')[1] ?? 'localhost'}>`,
+    // Signed, so that an agent's answer to the alert is told from a customer's mail (see alert-message-id.ts).
+    messageId: makeAlertMessageId(deps.secret, entry.id, from.split('@')[1] ?? 'localhost'),
     inReplyTo: null,
     references: [],
     headers: { 'Auto-Submitted': 'auto-generated', 'X-Loop': from },

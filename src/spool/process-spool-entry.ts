@@ -4,7 +4,8 @@
  * new state, so a crash at any point leaves the entry pending and the next run starts over:
  * one ticket message and at most one queued acknowledgement per spooled message.
  * A message that cannot be parsed or has no sender is quarantined with its reason, never
- * dropped; a sender opening too many tickets has further new tickets held, visible in the CLI.
+ * dropped; a sender opening too many tickets has further new tickets held, visible in the CLI, and
+ * so has an agent's answer to a quarantine alert.
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { DNSResolver } from 'mailauth';
@@ -28,6 +29,7 @@ import { rawMessageOf } from './raw-message.js';
 import { lockPendingSpool, markSpoolFiled, markSpoolHeld, markSpoolQuarantined, type ClaimedSpoolEntry } from '../store/spool-repo.js';
 import { countTicketsOpenedBy, findLastLanguageOf, lockTicket, threadLookups } from '../store/ticket-repo.js';
 import { readSubjectTag } from '../thread/read-subject-tag.js';
+import { answeredAlert } from '../thread/alert-message-id.js';
 import { fileAgentReply } from '../tickets/file-agent-reply.js';
 import { relayAgentReply } from '../notify/relay-agent-reply.js';
 import { identifyAgent, type Agent } from '../policy/identify-agent.js';
@@ -160,11 +162,11 @@ async function fileInto(trx: Transaction<Database>, deps: PipelineDeps, prepared
     const ticket = await lockTicket(trx, identity.ticketId ?? (decision.kind === 'existing' ? decision.ticketId : (readSubjectTag(message.subject) ?? 0)));
     if (ticket) return fileFromAgent(trx, deps, { prepared, ticket, agent: identity.agent, proof: identity.proof, at });
   }
-  const hold = await holdReason(trx, config, entry, decision, sender.address, at);
+  const hold = await holdReason(trx, deps, { entry, message, decision, sender: sender.address, at });
   if (hold) {
-    await markSpoolHeld(trx, entry.id, 'RATE_LIMIT_NEW_TICKETS', hold, at);
-    await recordDecision(trx, { spoolId: entry.id, ticketId: null, stage: 'policy', code: 'HELD_RATE_LIMIT_NEW_TICKETS', detail: hold }, at);
-    return { kind: 'held', reason: 'RATE_LIMIT_NEW_TICKETS' };
+    await markSpoolHeld(trx, entry.id, hold.reason, hold.detail, at);
+    await recordDecision(trx, { spoolId: entry.id, ticketId: null, stage: 'policy', code: `HELD_${hold.reason}`, detail: hold.detail }, at);
+    return { kind: 'held', reason: hold.reason };
   }
   const isBounce = decision.kind === 'existing' && decision.rule === 'bounce';
   // Only for a ticket being opened: a known customer keeps their language, else detect it.
@@ -205,13 +207,25 @@ async function fileInto(trx: Transaction<Database>, deps: PipelineDeps, prepared
   return { kind: 'filed', ticketId };
 }
 
-/** More than `limits.newTicketsPerSenderPerHour` new tickets from one sender: hold the next ones. */
-async function holdReason(trx: Transaction<Database>, config: Config, entry: SpoolRow, decision: ThreadDecision, sender: string, at: string): Promise<string | null> {
-  if (decision.kind !== 'new' || entry.released) return null;
-  const since = new Date(Date.parse(at) - 3_600_000).toISOString();
+/**
+ * Why a message that would open a ticket is held instead, if it is: it answers one of our
+ * quarantine alerts (an agent's reply, not a customer's request), or its sender opened more than
+ * `limits.newTicketsPerSenderPerHour` tickets in the last hour. An admin's release files it anyway.
+ */
+async function holdReason(
+  trx: Transaction<Database>,
+  deps: PipelineDeps,
+  input: { entry: SpoolRow; message: ParsedMessage; decision: ThreadDecision; sender: string; at: string },
+): Promise<{ reason: string; detail: string } | null> {
+  const { entry, sender } = input;
+  if (input.decision.kind !== 'new' || entry.released) return null;
+  const release = `release with: guichet spool release ${entry.id}`;
+  const alerted = answeredAlert(deps.secret, input.message);
+  if (alerted !== null) return { reason: 'REPLY_TO_ALERT', detail: `answers the quarantine alert about spool entry ${alerted}, so it opens no ticket; ${release}` };
+  const since = new Date(Date.parse(input.at) - 3_600_000).toISOString();
   const opened = await countTicketsOpenedBy(trx, sender, since);
-  const limit = config.limits.newTicketsPerSenderPerHour;
-  return opened >= limit ? `${sender} opened ${opened} tickets in the last hour (limit ${limit}); release with: guichet spool release ${entry.id}` : null;
+  const limit = deps.config.limits.newTicketsPerSenderPerHour;
+  return opened >= limit ? { reason: 'RATE_LIMIT_NEW_TICKETS', detail: `${sender} opened ${opened} tickets in the last hour (limit ${limit}); ${release}` } : null;
 }
 
 /** An agent's reply: commands applied, text relayed to the customer (or errors to the agent). */

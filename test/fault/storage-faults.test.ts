@@ -167,5 +167,38 @@ describe('storage faults', () => {
       [false, 'not mailed for PARSE_NO_SENDER'],
     ]);
   });
+
+  it("holds an agent's answer to a quarantine alert instead of opening a ticket for it, and files a look-alike from a customer", async () => {
+    harness = await startTestGateway({ agents: [{ address: 'alice@example.org', name: 'Alice' }] });
+    await harness.gateway.spoolWorker.stop();
+    const { id: lost } = await spoolThenLoseFile(harness, 'a@customer.test', 'lost file');
+    await harness.gateway.spoolWorker.processPending();
+    await harness.gateway.spoolWorker.start();
+    const [alert] = await harness.sink.waitForMails(1, 5000);
+    const alertId = alert!.parsed.messageId!;
+    expect(alertId).toMatch(new RegExp(`^<q\\.${lost}\\.`));
+
+    const answer = (from: string, inReplyTo: string) =>
+      `From: ${from}\r\nSubject: Re: ${alert!.parsed.subject}\r\nIn-Reply-To: ${inReplyTo}\r\nReferences: ${inReplyTo}\r\n\r\nI restored the file, retrying now.\r\n`;
+    const replyQueued = await sendByDialog(harness.port, 'alice@example.org', ['support@example.org'], answer('Alice <alice@example.org>', alertId));
+    const replyId = /queued as (\S+)/.exec(replyQueued.data?.text ?? '')?.[1];
+    // The same shape of id with a tag that is not ours: a customer's mail, filed as usual.
+    const forged = alertId.replace(/\.[0-9a-f]{20}@/, `.${'0'.repeat(20)}@`);
+    await sendByDialog(harness.port, 'b@customer.test', ['support@example.org'], answer('b@customer.test', forged));
+    await harness.settle();
+
+    const spool = await listSpool(harness.gateway.db);
+    expect(spool.find((entry) => entry.id === replyId)).toMatchObject({ state: 'held', reason: 'REPLY_TO_ALERT', ticket_id: null });
+    expect(spool.find((entry) => entry.id === replyId)?.detail).toContain(`about spool entry ${lost}`);
+    const tickets = await harness.gateway.db.selectFrom('tickets').select(['id', 'requester']).execute();
+    expect(tickets).toEqual([{ id: 1, requester: 'b@customer.test' }]);
+    // The alert and the new ticket's notification to the agent, the acknowledgement to the customer: none for the agent's answer.
+    expect(harness.sink.mails.map((mail) => mail.envelopeTo.join()).sort()).toEqual(['alice@example.org', 'alice@example.org', 'b@customer.test']);
+
+    // An admin who wants it as a ticket all the same releases it.
+    const configFile = writeConfig(harness.dataDir, { dataDir: harness.dataDir, store: harness.store });
+    await run(process.execPath, [bin, 'spool', 'release', replyId!, '--config', configFile]);
+    await waitUntil(async () => (await listSpool(harness.gateway.db)).find((entry) => entry.id === replyId)?.state === 'filed', 10_000, 'the released answer filed');
+  });
 });
 
