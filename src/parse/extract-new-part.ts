@@ -19,8 +19,9 @@ import { replyParserInput, unfold } from './reply-parser-input.js';
 
 const PARSED_HEAD_CHARS = 64 * 1024;
 
-export function extractNewPart(text: string, html: string | null): string {
-  const source = text.trim() ? text : html ? htmlToReplyText(html) : '';
+/** `htmlAsText`: the whole HTML part's text, when the caller has converted it already. */
+export function extractNewPart(text: string, html: string | null, htmlAsText?: string): string {
+  const source = text.trim() ? text : html ? htmlToReplyText(html, htmlAsText) : '';
   const cut = cutQuoteMarkers(visibleText(source.replace(/\r\n/g, '\n'))).trim();
   return cut || source.trim();
 }

@@ -26,9 +26,14 @@ const QUOTE_CONTAINERS = [
 const CONVERTIBLE_DEPTH = 1000;
 const CONVERTIBLE_LENGTH = 2 * 1024 * 1024;
 
-/** The reply's own text: the HTML up to its first quote container, as text. */
-export function htmlToReplyText(html: string): string {
-  return textOfHtml(html.slice(0, quoteStart(html)));
+/**
+ * The reply's own text: the HTML up to its first quote container, as text. `wholeText`, the
+ * whole HTML's text when the caller has it already, is returned as it is when there is no quote
+ * container, rather than converting the same HTML a second time.
+ */
+export function htmlToReplyText(html: string, wholeText?: string): string {
+  const end = quoteStart(html);
+  return end === html.length && wholeText !== undefined ? wholeText : textOfHtml(html.slice(0, end));
 }
 
 /** The whole HTML as text: html-to-text's rendering where it can take the HTML, else the streamed words. */

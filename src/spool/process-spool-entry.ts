@@ -98,7 +98,7 @@ export async function prepareSpoolEntry(deps: PipelineDeps, entry: ClaimedSpoolE
     resolver: deps.resolver,
   });
   // Text that came from the HTML is cut again from the HTML, where the quote containers show.
-  const newText = extractNewPart(message.textFromHtml ? '' : message.text, message.html);
+  const newText = message.textFromHtml ? extractNewPart('', message.html, message.text) : extractNewPart(message.text, message.html);
   return { entry, message, newText, sender: chosen.sender, fromHeader: chosen.fromHeader, auth };
 }
 

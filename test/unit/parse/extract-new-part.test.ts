@@ -112,6 +112,13 @@ describe('extractNewPart, HTML mailparser left without text', () => {
     const html = `<p>Bonjour &amp; merci</p>${'<div>'.repeat(3000)}<p>Le reçu manque.</p><script>var x;</script>${'</div>'.repeat(3000)}`;
     expect(extractNewPart('', html)).toBe('Bonjour & merci\n\nLe reçu manque.');
   });
+
+  it("takes the HTML's text as given when there is no quote container, and cuts the HTML itself when there is one", () => {
+    // The given text differs from a conversion on purpose, to show which one was used.
+    expect(extractNewPart('', '<p>Le reçu manque.</p>', 'Le reçu manque (converted once).')).toBe('Le reçu manque (converted once).');
+    const quoted = '<p>Merci !</p><div class="gmail_quote">Ancien texte</div>';
+    expect(extractNewPart('', quoted, 'Merci !\n\nAncien texte')).toBe('Merci !');
+  });
 });
 
 describe('reply corpus', () => {
