@@ -19,11 +19,11 @@ import { MailParser, type AttachmentStream, type MessageText } from 'mailparser'
 import nodemailer from 'nodemailer';
 import { composeMail } from '../src/notify/compose-mail.js';
 import { MAIL_PARSER_OPTIONS } from '../src/parse/parse-message.js';
-import { benchMessageOfKind, kindInMix, type MessageKind } from './message-mix.js';
+import { READ_CHUNK_BYTES } from '../src/spool/raw-message.js';
+import { benchMessage, kindInMix, type MessageKind } from './message-mix.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '20' } } });
 const rounds = Number(values.rounds);
-const CHUNK = 64 * 1024; // as the spool reads a file
 
 /** mailparser with the options parseMessage gives it; attachment streams read to their end. */
 async function parseOnly(message: Buffer): Promise<void> {
@@ -35,7 +35,8 @@ async function parseOnly(message: Buffer): Promise<void> {
       part.content.on('data', () => undefined).once('end', () => (part.release?.(), done()));
     },
   });
-  const chunks = Array.from({ length: Math.ceil(message.length / CHUNK) }, (_, index) => message.subarray(index * CHUNK, (index + 1) * CHUNK));
+  // In the chunks the spool reads a file in.
+  const chunks = Array.from({ length: Math.ceil(message.length / READ_CHUNK_BYTES) }, (_, index) => message.subarray(index * READ_CHUNK_BYTES, (index + 1) * READ_CHUNK_BYTES));
   await pipeline(Readable.from(chunks), parser, sink);
 }
 
@@ -65,7 +66,7 @@ async function perRun(runs: number, work: () => Promise<unknown> | unknown): Pro
   return (cpuMs() - start) / runs;
 }
 
-const mix = Array.from({ length: 50 }, (_, index) => Buffer.from(benchMessageOfKind(index, kindInMix(index, true))));
+const mix = Array.from({ length: 50 }, (_, index) => Buffer.from(benchMessage(index, true)));
 const byKind = (kind: MessageKind) => mix[mix.findIndex((_, index) => kindInMix(index, true) === kind)]!;
 let next = 0;
 const rows: Record<string, string> = {

@@ -55,7 +55,7 @@ export function rawMessageOf(dataDir: string, entry: { raw: Buffer | null; raw_p
 }
 
 /** Spool files are read this much at a time, as fs.createReadStream would. */
-const READ_CHUNK_BYTES = 64 * 1024;
+export const READ_CHUNK_BYTES = 64 * 1024;
 
 /**
  * The file as a stream of 64 KB chunks read synchronously, on the event loop where SQLite's

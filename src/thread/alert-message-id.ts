@@ -1,27 +1,21 @@
 /**
- * Message-IDs of the quarantine alerts mailed to agents: `<q.<spool entry>.<random>.<tag>@<domain>>`.
- * An agent who answers an alert writes to the mailbox, and without this the answer would open
- * a ticket with the agent as its customer (and acknowledge it). The HMAC tag lets the filing
- * tell a real answer to an alert from a look-alike id, so a customer cannot have their own
- * mail set aside by writing one.
+ * Message-IDs of the quarantine alerts mailed to agents: `<q.<spool entry>.<random>.<tag>@<domain>>`,
+ * signed as our tickets' ids are (signed-message-id.ts). An agent who answers an alert writes to
+ * the mailbox, and without this the answer would open a ticket with the agent as its customer
+ * (and acknowledge it). The HMAC tag lets the filing tell a real answer to an alert from a
+ * look-alike id, so a customer cannot have their own mail set aside by writing one.
  */
-import { randomBytes } from 'node:crypto';
-import { hmacTag, isValidTag } from './hmac-tag.js';
+import { readSignedValue, signedMessageId } from './signed-message-id.js';
 
 const PURPOSE = 'alert-message-id';
 
 export function makeAlertMessageId(secret: string, spoolId: string, domain: string): string {
-  const body = `q.${spoolId}.${randomBytes(6).toString('hex')}`;
-  return `<${body}.${hmacTag(secret, PURPOSE, body)}@${domain}>`;
+  return signedMessageId(secret, PURPOSE, `q.${spoolId}`, domain);
 }
 
 /** The spool entry an alert of ours was about, or null for any other id (or a forged one). */
 export function readAlertMessageId(secret: string, messageId: string): string | null {
-  const match = /^<(q\.([A-Za-z0-9-]{1,64})\.[0-9a-f]{12})\.([0-9a-f]{20})@[^>]+>$/i.exec(messageId);
-  if (!match) return null;
-  const [, body, spoolId, tag] = match;
-  if (!body || !spoolId || !tag || !isValidTag(secret, PURPOSE, body, tag)) return null;
-  return spoolId;
+  return readSignedValue(secret, PURPOSE, 'q', messageId);
 }
 
 /** The spool entry of the alert a message answers (In-Reply-To, else References), if any. */
